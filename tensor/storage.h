@@ -1,0 +1,43 @@
+// tensor/storage.h - a block of memory on one device, shared by every tensor that views it.
+//
+// A Tensor never owns memory directly: it holds a shared_ptr<Storage> plus sizes, strides and an
+// offset that say which elements of the storage it sees. reshape/permute/narrow/expand make new
+// Tensors that share the same Storage, so they cost no copy; the memory is freed when the last
+// view is gone.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "tensor/device.h"
+
+namespace timbre {
+
+class Storage {
+ public:
+  // Allocates `nbytes` on `device` (64-byte aligned on the CPU). Contents are uninitialised.
+  Storage(std::size_t nbytes, Device device);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data() const { return data_; }
+  std::size_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t nbytes_ = 0;
+  Device device_;
+};
+
+// Raw memory operations, one implementation per backend (memory.cpp picks which one).
+namespace memory {
+void* allocate(std::size_t nbytes, Device device);
+void deallocate(void* pointer, Device device);
+// Copies nbytes between any two devices (CPU<->CPU, CPU<->CUDA, CUDA<->CUDA).
+void copy_bytes(void* destination, Device destination_device, const void* source,
+                Device source_device, std::size_t nbytes);
+}  // namespace memory
+
+}  // namespace timbre

@@ -1,0 +1,9 @@
+// timbre.h - everything a program needs: tensors, factories, differentiable ops, autograd.
+#pragma once
+
+#include "autograd/engine.h"
+#include "autograd/grad_mode.h"
+#include "autograd/gradcheck.h"
+#include "autograd/ops.h"
+#include "tensor/factories.h"
+#include "tensor/tensor.h"
