@@ -6,4 +6,5 @@
 #include "autograd/gradcheck.h"
 #include "autograd/ops.h"
 #include "tensor/factories.h"
+#include "tensor/npy.h"
 #include "tensor/tensor.h"
