@@ -55,13 +55,15 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& gradient) {
 }  // namespace
 
 void backward(const Tensor& output, const Tensor& gradient, bool retain_graph) {
-  TIMBRE_CHECK(output.requires_grad(), "backward: the tensor does not require grad and has no "
+  TIMBRE_CHECK(output.requires_grad(),
+               "backward: the tensor does not require grad and has no "
                "grad_fn (no input of its computation had requires_grad=true)");
   Tensor seed = gradient;
   if (!seed.defined()) {
-    TIMBRE_CHECK(output.numel() == 1, "backward: gradient can be implied only for a one-element "
-                 "output; this output has shape ", shape_str(output.sizes()),
-                 ", so pass a gradient of that shape");
+    TIMBRE_CHECK(output.numel() == 1,
+                 "backward: gradient can be implied only for a one-element "
+                 "output; this output has shape ",
+                 shape_str(output.sizes()), ", so pass a gradient of that shape");
     seed = ones_like(output);
   }
   TIMBRE_CHECK(seed.sizes() == output.sizes() && seed.dtype() == output.dtype(),
@@ -83,9 +85,9 @@ void backward(const Tensor& output, const Tensor& gradient, bool retain_graph) {
     const Tensor grad_output = found->second;
     pending.erase(found);
     std::vector<Tensor> input_grads = node->apply(grad_output);
-    TIMBRE_CHECK(input_grads.size() == node->next_edges().size(), "internal error: ",
-                 node->name(), " returned ", input_grads.size(), " gradients for ",
-                 node->next_edges().size(), " inputs");
+    TIMBRE_CHECK(input_grads.size() == node->next_edges().size(), "internal error: ", node->name(),
+                 " returned ", input_grads.size(), " gradients for ", node->next_edges().size(),
+                 " inputs");
     for (size_t i = 0; i < input_grads.size(); ++i) {
       const Edge& edge = node->next_edges()[i];
       const Tensor& g = input_grads[i];

@@ -23,12 +23,14 @@ std::vector<int64_t> unravel(int64_t flat, const Shape& sizes) {
   return index;
 }
 
-std::string index_str(const std::vector<int64_t>& index) { return shape_str(index); }
+std::string index_str(const std::vector<int64_t>& index) {
+  return shape_str(index);
+}
 
 }  // namespace
 
-GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs,
-                          double eps, double atol, double rtol) {
+GradcheckResult gradcheck(const GradcheckFunction& f, const std::vector<Tensor>& inputs, double eps,
+                          double atol, double rtol) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].requires_grad()) continue;
     TIMBRE_CHECK(inputs[i].dtype() == DType::Float64, "gradcheck: input ", i, " is ",

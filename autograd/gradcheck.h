@@ -28,7 +28,7 @@ struct GradcheckResult {
   int64_t output_element = -1;  // flat index into the output
   double analytic = 0.0;
   double numeric = 0.0;
-  double error = 0.0;  // |analytic - numeric| - (atol + rtol * |numeric|), worst over all
+  double error = 0.0;   // |analytic - numeric| - (atol + rtol * |numeric|), worst over all
   std::string message;  // a readable summary (what failed, or that all passed)
   explicit operator bool() const { return passed; }
 };

@@ -5,10 +5,30 @@
 namespace timbre {
 
 std::vector<Tensor> Node::apply(const Tensor& grad_output) {
-  TIMBRE_CHECK(!released_, "backward through ", name_, " a second time: its saved tensors were "
+  TIMBRE_CHECK(!released_, "backward through ", name_,
+               " a second time: its saved tensors were "
                "freed by the first backward(). Pass retain_graph=true to the first call if you "
                "need to call backward twice.");
   return backward_function_(grad_output);
+}
+
+Node::~Node() {
+  // Destroying a node drops its edges, which may destroy the previous node, which drops its
+  // edges... For a graph thousands of ops deep (an unrolled LSTM) that recursion would overflow
+  // the call stack. Instead, take over the edges of every node we are the last owner of, so each
+  // node dies with no edges left and the chain is freed by this loop.
+  std::vector<std::shared_ptr<Node>> pending;
+  auto take_edges = [&pending](Node& node) {
+    for (Edge& edge : node.next_edges_) {
+      if (edge.node) pending.push_back(std::move(edge.node));
+    }
+  };
+  take_edges(*this);
+  while (!pending.empty()) {
+    std::shared_ptr<Node> node = std::move(pending.back());
+    pending.pop_back();
+    if (node.use_count() == 1) take_edges(*node);
+  }  // `node` is released here, with no edges left
 }
 
 void Node::release() {
@@ -20,8 +40,12 @@ namespace {
 thread_local bool grad_enabled = true;
 }  // namespace
 
-bool is_grad_enabled() { return grad_enabled; }
-void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+bool is_grad_enabled() {
+  return grad_enabled;
+}
+void set_grad_enabled(bool enabled) {
+  grad_enabled = enabled;
+}
 
 bool any_requires_grad(const std::vector<Tensor>& inputs) {
   if (!is_grad_enabled()) return false;

@@ -21,8 +21,8 @@ namespace timbre {
 // Where the gradient for one input goes. Exactly one of node/leaf is set when the input needs a
 // gradient; neither when it does not (a constant, or an int64 label tensor).
 struct Edge {
-  std::shared_ptr<Node> node;         // the input was computed by this node
-  std::shared_ptr<TensorImpl> leaf;   // the input is a leaf with requires_grad
+  std::shared_ptr<Node> node;        // the input was computed by this node
+  std::shared_ptr<TensorImpl> leaf;  // the input is a leaf with requires_grad
   bool needs_grad() const { return node != nullptr || leaf != nullptr; }
 };
 
@@ -36,6 +36,10 @@ class Node {
       : name_(std::move(name)),
         backward_function_(std::move(backward_function)),
         next_edges_(std::move(next_edges)) {}
+  // Frees the chain of nodes behind this one without recursion (see node.cpp).
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
 
   // "MulBackward", "MatmulBackward", ...: what printing a tensor shows as its grad_fn.
   const std::string& name() const { return name_; }

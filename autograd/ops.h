@@ -29,7 +29,8 @@ Tensor mul(const Tensor& a, const Tensor& b);
 Tensor div(const Tensor& a, const Tensor& b);
 Tensor neg(const Tensor& x);
 Tensor pow(const Tensor& x, double exponent);
-Tensor pow(const Tensor& x, const Tensor& exponent);  // requires x > 0 where exponent's grad matters
+Tensor pow(const Tensor& x,
+           const Tensor& exponent);  // requires x > 0 where exponent's grad matters
 Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);

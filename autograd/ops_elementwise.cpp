@@ -89,8 +89,8 @@ Tensor pow(const Tensor& x, double exponent) {
     // d(x^p)/dx = p * x^(p-1).
     record("PowBackward", out, {x}, [x = x.detach(), exponent](const Tensor& g) {
       if (exponent == 0.0) return grads(zeros_like(x));
-      return grads(mul(g, unary_op(UnaryOp::MulScalar, pow(x, exponent - 1.0),
-                                   {.scalar = exponent})));
+      return grads(
+          mul(g, unary_op(UnaryOp::MulScalar, pow(x, exponent - 1.0), {.scalar = exponent})));
     });
   }
   return out;
@@ -116,9 +116,8 @@ Tensor exp(const Tensor& x) {
   Tensor out = unary_op(UnaryOp::Exp, x);
   if (any_requires_grad({x})) {
     // d(e^x)/dx = e^x: reuse the output.
-    record("ExpBackward", out, {x}, [out = out.detach()](const Tensor& g) {
-      return grads(mul(g, out));
-    });
+    record("ExpBackward", out, {x},
+           [out = out.detach()](const Tensor& g) { return grads(mul(g, out)); });
   }
   return out;
 }
@@ -147,9 +146,8 @@ Tensor sqrt(const Tensor& x) {
 Tensor abs(const Tensor& x) {
   Tensor out = unary_op(UnaryOp::Abs, x);
   if (any_requires_grad({x})) {
-    record("AbsBackward", out, {x}, [x = x.detach()](const Tensor& g) {
-      return grads(mul(g, unary_op(UnaryOp::Sign, x)));
-    });
+    record("AbsBackward", out, {x},
+           [x = x.detach()](const Tensor& g) { return grads(mul(g, unary_op(UnaryOp::Sign, x))); });
   }
   return out;
 }
@@ -212,8 +210,8 @@ Tensor extremum(BinaryOp op, const char* name, const Tensor& a, const Tensor& b)
   if (any_requires_grad({a, b})) {
     record(name, out, {a, b}, [a = a.detach(), b = b.detach(), op](const Tensor& g) {
       const BinaryOp wins = op == BinaryOp::Maximum ? BinaryOp::Greater : BinaryOp::Less;
-      const Tensor tie_half = unary_op(UnaryOp::MulScalar, kernels::binary(BinaryOp::Equal, a, b),
-                                       {.scalar = 0.5});
+      const Tensor tie_half =
+          unary_op(UnaryOp::MulScalar, kernels::binary(BinaryOp::Equal, a, b), {.scalar = 0.5});
       const Tensor a_share = add(kernels::binary(wins, a, b), tie_half);
       const Tensor b_share = add(kernels::binary(wins, b, a), tie_half);
       return grads(sum_to(mul(g, a_share), a.sizes()), sum_to(mul(g, b_share), b.sizes()));
@@ -232,22 +230,32 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 
 // ---- Comparisons and selection ----------------------------------------------------------------
 
-Tensor eq(const Tensor& a, const Tensor& b) { return kernels::binary(BinaryOp::Equal, a, b); }
-Tensor ne(const Tensor& a, const Tensor& b) { return kernels::binary(BinaryOp::NotEqual, a, b); }
-Tensor gt(const Tensor& a, const Tensor& b) { return kernels::binary(BinaryOp::Greater, a, b); }
+Tensor eq(const Tensor& a, const Tensor& b) {
+  return kernels::binary(BinaryOp::Equal, a, b);
+}
+Tensor ne(const Tensor& a, const Tensor& b) {
+  return kernels::binary(BinaryOp::NotEqual, a, b);
+}
+Tensor gt(const Tensor& a, const Tensor& b) {
+  return kernels::binary(BinaryOp::Greater, a, b);
+}
 Tensor ge(const Tensor& a, const Tensor& b) {
   return kernels::binary(BinaryOp::GreaterEqual, a, b);
 }
-Tensor lt(const Tensor& a, const Tensor& b) { return kernels::binary(BinaryOp::Less, a, b); }
-Tensor le(const Tensor& a, const Tensor& b) { return kernels::binary(BinaryOp::LessEqual, a, b); }
+Tensor lt(const Tensor& a, const Tensor& b) {
+  return kernels::binary(BinaryOp::Less, a, b);
+}
+Tensor le(const Tensor& a, const Tensor& b) {
+  return kernels::binary(BinaryOp::LessEqual, a, b);
+}
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   Tensor out = kernels::where(condition, a, b);
   if (any_requires_grad({a, b})) {
     // Each output entry came from a or from b: route the gradient back the same way.
     record("WhereBackward", out, {condition, a, b},
-           [condition = condition.detach(), a_shape = a.sizes(), b_shape = b.sizes()](
-               const Tensor& g) {
+           [condition = condition.detach(), a_shape = a.sizes(),
+            b_shape = b.sizes()](const Tensor& g) {
              const Tensor zero = scalar_like(0.0, g);
              return grads(Tensor(), sum_to(kernels::where(condition, g, zero), a_shape),
                           sum_to(kernels::where(condition, zero, g), b_shape));
@@ -265,18 +273,44 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
 
 // ---- Operators --------------------------------------------------------------------------------
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-Tensor operator-(const Tensor& x) { return neg(x); }
-Tensor operator+(const Tensor& a, double b) { return add(a, scalar_like(b, a)); }
-Tensor operator-(const Tensor& a, double b) { return sub(a, scalar_like(b, a)); }
-Tensor operator*(const Tensor& a, double b) { return mul(a, scalar_like(b, a)); }
-Tensor operator/(const Tensor& a, double b) { return div(a, scalar_like(b, a)); }
-Tensor operator+(double a, const Tensor& b) { return add(scalar_like(a, b), b); }
-Tensor operator-(double a, const Tensor& b) { return sub(scalar_like(a, b), b); }
-Tensor operator*(double a, const Tensor& b) { return mul(scalar_like(a, b), b); }
-Tensor operator/(double a, const Tensor& b) { return div(scalar_like(a, b), b); }
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  return add(a, b);
+}
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  return sub(a, b);
+}
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  return mul(a, b);
+}
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  return div(a, b);
+}
+Tensor operator-(const Tensor& x) {
+  return neg(x);
+}
+Tensor operator+(const Tensor& a, double b) {
+  return add(a, scalar_like(b, a));
+}
+Tensor operator-(const Tensor& a, double b) {
+  return sub(a, scalar_like(b, a));
+}
+Tensor operator*(const Tensor& a, double b) {
+  return mul(a, scalar_like(b, a));
+}
+Tensor operator/(const Tensor& a, double b) {
+  return div(a, scalar_like(b, a));
+}
+Tensor operator+(double a, const Tensor& b) {
+  return add(scalar_like(a, b), b);
+}
+Tensor operator-(double a, const Tensor& b) {
+  return sub(scalar_like(a, b), b);
+}
+Tensor operator*(double a, const Tensor& b) {
+  return mul(scalar_like(a, b), b);
+}
+Tensor operator/(double a, const Tensor& b) {
+  return div(scalar_like(a, b), b);
+}
 
 }  // namespace timbre

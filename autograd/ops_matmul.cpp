@@ -31,8 +31,10 @@ Tensor matmul_matrices(const Tensor& a, const Tensor& b) {
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  TIMBRE_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul: both operands need at least one dimension, "
-               "got shapes ", shape_str(a.sizes()), " and ", shape_str(b.sizes()));
+  TIMBRE_CHECK(a.dim() >= 1 && b.dim() >= 1,
+               "matmul: both operands need at least one dimension, "
+               "got shapes ",
+               shape_str(a.sizes()), " and ", shape_str(b.sizes()));
   // A vector on the left is a row [1, K]; on the right a column [K, 1]. The added dimension is
   // removed from the result, as in torch.matmul.
   const Tensor left = a.dim() == 1 ? unsqueeze(a, 0) : a;

@@ -16,9 +16,11 @@ std::vector<int64_t> reduced_dims(const Tensor& x, const std::vector<int64_t>& d
                                   const char* op) {
   std::vector<int64_t> result;
   if (dims.empty()) {
-    for (int64_t d = 0; d < x.dim(); ++d) result.push_back(d);
+    for (int64_t d = 0; d < x.dim(); ++d)
+      result.push_back(d);
   } else {
-    for (int64_t d : dims) result.push_back(normalize_dim(d, x.dim(), op));
+    for (int64_t d : dims)
+      result.push_back(normalize_dim(d, x.dim(), op));
     std::sort(result.begin(), result.end());
   }
   return result;
@@ -29,7 +31,8 @@ std::vector<int64_t> reduced_dims(const Tensor& x, const std::vector<int64_t>& d
 Tensor restore_reduced_dims(const Tensor& g, const std::vector<int64_t>& dims, bool keepdim) {
   if (keepdim) return g;
   Tensor result = g;
-  for (int64_t d : dims) result = unsqueeze(result, d);  // ascending order keeps indices right
+  for (int64_t d : dims)
+    result = unsqueeze(result, d);  // ascending order keeps indices right
   return result;
 }
 
@@ -40,7 +43,8 @@ Tensor reduce_op(ReduceOp op, const char* name, const Tensor& x, const std::vect
   const std::vector<int64_t> reduced = reduced_dims(x, dims, name);
   if (op == ReduceOp::Sum || op == ReduceOp::Mean) {
     int64_t count = 1;
-    for (int64_t d : reduced) count *= x.sizes()[d];
+    for (int64_t d : reduced)
+      count *= x.sizes()[d];
     const double weight = op == ReduceOp::Mean ? 1.0 / static_cast<double>(count) : 1.0;
     record(name, out, {x}, [sizes = x.sizes(), reduced, keepdim, weight](const Tensor& g) {
       Tensor spread = expand(restore_reduced_dims(g, reduced, keepdim), sizes);
@@ -60,19 +64,27 @@ Tensor reduce_op(ReduceOp op, const char* name, const Tensor& x, const std::vect
 
 }  // namespace
 
-Tensor sum(const Tensor& x) { return reduce_op(ReduceOp::Sum, "SumBackward", x, {}, false); }
+Tensor sum(const Tensor& x) {
+  return reduce_op(ReduceOp::Sum, "SumBackward", x, {}, false);
+}
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   return reduce_op(ReduceOp::Sum, "SumBackward", x, dims, keepdim);
 }
-Tensor mean(const Tensor& x) { return reduce_op(ReduceOp::Mean, "MeanBackward", x, {}, false); }
+Tensor mean(const Tensor& x) {
+  return reduce_op(ReduceOp::Mean, "MeanBackward", x, {}, false);
+}
 Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   return reduce_op(ReduceOp::Mean, "MeanBackward", x, dims, keepdim);
 }
-Tensor max(const Tensor& x) { return reduce_op(ReduceOp::Max, "MaxBackward", x, {}, false); }
+Tensor max(const Tensor& x) {
+  return reduce_op(ReduceOp::Max, "MaxBackward", x, {}, false);
+}
 Tensor max(const Tensor& x, int64_t dim, bool keepdim) {
   return reduce_op(ReduceOp::Max, "MaxBackward", x, {dim}, keepdim);
 }
-Tensor min(const Tensor& x) { return reduce_op(ReduceOp::Min, "MinBackward", x, {}, false); }
+Tensor min(const Tensor& x) {
+  return reduce_op(ReduceOp::Min, "MinBackward", x, {}, false);
+}
 Tensor min(const Tensor& x, int64_t dim, bool keepdim) {
   return reduce_op(ReduceOp::Min, "MinBackward", x, {dim}, keepdim);
 }

@@ -43,15 +43,16 @@ Shape infer_size(const Shape& sizes, int64_t numel, const char* op, const Shape&
                  " into ", shape_str(sizes));
     result[infer_at] = numel / known;
   }
-  TIMBRE_CHECK(shape_numel(result) == numel, op, ": cannot reshape ", shape_str(from), " (",
-               numel, " elements) into ", shape_str(sizes));
+  TIMBRE_CHECK(shape_numel(result) == numel, op, ": cannot reshape ", shape_str(from), " (", numel,
+               " elements) into ", shape_str(sizes));
   return result;
 }
 
 // Records that `out` is a view (or copy) of x whose gradient is reshape(g, x's shape).
 void record_reshape_like(const char* name, const Tensor& out, const Tensor& x) {
   if (any_requires_grad({x})) {
-    record(name, out, {x}, [sizes = x.sizes()](const Tensor& g) { return grads(reshape(g, sizes)); });
+    record(name, out, {x},
+           [sizes = x.sizes()](const Tensor& g) { return grads(reshape(g, sizes)); });
   }
 }
 
@@ -83,7 +84,8 @@ Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
   TIMBRE_CHECK(start <= end, "flatten: start_dim ", start_dim, " is after end_dim ", end_dim);
   Shape sizes(x.sizes().begin(), x.sizes().begin() + start);
   int64_t merged = 1;
-  for (int64_t d = start; d <= end; ++d) merged *= x.sizes()[d];
+  for (int64_t d = start; d <= end; ++d)
+    merged *= x.sizes()[d];
   sizes.push_back(merged);
   sizes.insert(sizes.end(), x.sizes().begin() + end + 1, x.sizes().end());
   return reshape(x, sizes);
@@ -103,9 +105,8 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
   }
   Tensor out = make_view(x, sizes, strides, x.offset());
   if (any_requires_grad({x})) {
-    record("PermuteBackward", out, {x}, [inverse](const Tensor& g) {
-      return grads(permute(g, inverse));
-    });
+    record("PermuteBackward", out, {x},
+           [inverse](const Tensor& g) { return grads(permute(g, inverse)); });
   }
   return out;
 }
@@ -143,9 +144,9 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t s
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   const int64_t d = normalize_dim(dim, x.dim(), "narrow");
-  TIMBRE_CHECK(start >= 0 && length >= 0 && start + length <= x.size(d), "narrow: entries [",
-               start, ", ", start + length, ") are out of range for dimension ", dim,
-               " of size ", x.size(d));
+  TIMBRE_CHECK(start >= 0 && length >= 0 && start + length <= x.size(d), "narrow: entries [", start,
+               ", ", start + length, ") are out of range for dimension ", dim, " of size ",
+               x.size(d));
   return slice(x, d, start, start + length, 1);
 }
 
@@ -190,8 +191,8 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
 }
 
 Tensor expand(const Tensor& x, const Shape& sizes) {
-  TIMBRE_CHECK(static_cast<int64_t>(sizes.size()) >= x.dim(), "expand: target ",
-               shape_str(sizes), " has fewer dimensions than the input ", shape_str(x.sizes()));
+  TIMBRE_CHECK(static_cast<int64_t>(sizes.size()) >= x.dim(), "expand: target ", shape_str(sizes),
+               " has fewer dimensions than the input ", shape_str(x.sizes()));
   const int64_t lead = static_cast<int64_t>(sizes.size()) - x.dim();
   Shape out_sizes(sizes.size()), out_strides(sizes.size(), 0);
   for (int64_t d = 0; d < static_cast<int64_t>(sizes.size()); ++d) {
@@ -202,17 +203,15 @@ Tensor expand(const Tensor& x, const Shape& sizes) {
     }
     const int64_t own = x.sizes()[d - lead];
     const int64_t want = sizes[d] == -1 ? own : sizes[d];
-    TIMBRE_CHECK(want == own || own == 1, "expand: cannot expand ", shape_str(x.sizes()),
-                 " to ", shape_str(sizes), " (size ", own, " in dimension ", d - lead,
-                 " is not 1)");
+    TIMBRE_CHECK(want == own || own == 1, "expand: cannot expand ", shape_str(x.sizes()), " to ",
+                 shape_str(sizes), " (size ", own, " in dimension ", d - lead, " is not 1)");
     out_sizes[d] = want;
     out_strides[d] = want == own ? x.strides()[d - lead] : 0;
   }
   Tensor out = make_view(x, out_sizes, out_strides, x.offset());
   if (any_requires_grad({x})) {
-    record("ExpandBackward", out, {x}, [sizes = x.sizes()](const Tensor& g) {
-      return grads(sum_to(g, sizes));
-    });
+    record("ExpandBackward", out, {x},
+           [sizes = x.sizes()](const Tensor& g) { return grads(sum_to(g, sizes)); });
   }
   return out;
 }
@@ -227,15 +226,16 @@ Tensor clone(const Tensor& x) {
   return out;
 }
 
-Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : clone(x); }
+Tensor contiguous(const Tensor& x) {
+  return x.is_contiguous() ? x : clone(x);
+}
 
 Tensor to(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   Tensor out = kernels::to_dtype(x, dtype);
   if (any_requires_grad({x}) && is_floating(dtype)) {
-    record("ToDtypeBackward", out, {x}, [from = x.dtype()](const Tensor& g) {
-      return grads(to(g, from));
-    });
+    record("ToDtypeBackward", out, {x},
+           [from = x.dtype()](const Tensor& g) { return grads(to(g, from)); });
   }
   return out;
 }
@@ -244,9 +244,8 @@ Tensor to(const Tensor& x, Device device) {
   if (x.device() == device) return x;
   Tensor out = kernels::to_device(x, device);
   if (any_requires_grad({x})) {
-    record("ToDeviceBackward", out, {x}, [from = x.device()](const Tensor& g) {
-      return grads(to(g, from));
-    });
+    record("ToDeviceBackward", out, {x},
+           [from = x.device()](const Tensor& g) { return grads(to(g, from)); });
   }
   return out;
 }
@@ -257,17 +256,18 @@ Tensor concat(const std::vector<Tensor>& tensors, int64_t dim) {
   TIMBRE_CHECK(!tensors.empty(), "concat: expected at least one tensor");
   const Tensor& first = tensors[0];
   const int64_t d = normalize_dim(dim, first.dim(), "concat");
-  TIMBRE_CHECK(first.dim() > 0, "concat: zero-dimensional tensors cannot be concatenated; use "
-                                "stack()");
+  TIMBRE_CHECK(first.dim() > 0,
+               "concat: zero-dimensional tensors cannot be concatenated; use "
+               "stack()");
   Shape sizes = first.sizes();
   sizes[d] = 0;
   std::vector<int64_t> lengths;
   for (const Tensor& t : tensors) {
-    TIMBRE_CHECK(t.dim() == first.dim() && t.dtype() == first.dtype() &&
-                     t.device() == first.device(),
-                 "concat: tensor ", shape_str(t.sizes()), " ", dtype_name(t.dtype()), " on ",
-                 t.device().str(), " does not match ", shape_str(first.sizes()), " ",
-                 dtype_name(first.dtype()), " on ", first.device().str());
+    TIMBRE_CHECK(
+        t.dim() == first.dim() && t.dtype() == first.dtype() && t.device() == first.device(),
+        "concat: tensor ", shape_str(t.sizes()), " ", dtype_name(t.dtype()), " on ",
+        t.device().str(), " does not match ", shape_str(first.sizes()), " ",
+        dtype_name(first.dtype()), " on ", first.device().str());
     for (int64_t k = 0; k < first.dim(); ++k) {
       TIMBRE_CHECK(k == d || t.sizes()[k] == first.sizes()[k], "concat: shapes ",
                    shape_str(first.sizes()), " and ", shape_str(t.sizes()),

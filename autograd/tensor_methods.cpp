@@ -5,8 +5,12 @@
 
 namespace timbre {
 
-Tensor Tensor::reshape(const Shape& sizes) const { return timbre::reshape(*this, sizes); }
-Tensor Tensor::view(const Shape& sizes) const { return timbre::view(*this, sizes); }
+Tensor Tensor::reshape(const Shape& sizes) const {
+  return timbre::reshape(*this, sizes);
+}
+Tensor Tensor::view(const Shape& sizes) const {
+  return timbre::view(*this, sizes);
+}
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
   return timbre::flatten(*this, start_dim, end_dim);
 }
@@ -30,23 +34,47 @@ Tensor Tensor::slice(int64_t dim, int64_t start, int64_t end, int64_t step) cons
 Tensor Tensor::select(int64_t dim, int64_t index) const {
   return timbre::select(*this, dim, index);
 }
-Tensor Tensor::squeeze() const { return timbre::squeeze(*this); }
-Tensor Tensor::squeeze(int64_t dim) const { return timbre::squeeze(*this, dim); }
-Tensor Tensor::unsqueeze(int64_t dim) const { return timbre::unsqueeze(*this, dim); }
-Tensor Tensor::expand(const Shape& sizes) const { return timbre::expand(*this, sizes); }
-Tensor Tensor::contiguous() const { return timbre::contiguous(*this); }
-Tensor Tensor::clone() const { return timbre::clone(*this); }
-Tensor Tensor::to(DType dtype) const { return timbre::to(*this, dtype); }
-Tensor Tensor::to(Device device) const { return timbre::to(*this, device); }
-Tensor Tensor::sum() const { return timbre::sum(*this); }
+Tensor Tensor::squeeze() const {
+  return timbre::squeeze(*this);
+}
+Tensor Tensor::squeeze(int64_t dim) const {
+  return timbre::squeeze(*this, dim);
+}
+Tensor Tensor::unsqueeze(int64_t dim) const {
+  return timbre::unsqueeze(*this, dim);
+}
+Tensor Tensor::expand(const Shape& sizes) const {
+  return timbre::expand(*this, sizes);
+}
+Tensor Tensor::contiguous() const {
+  return timbre::contiguous(*this);
+}
+Tensor Tensor::clone() const {
+  return timbre::clone(*this);
+}
+Tensor Tensor::to(DType dtype) const {
+  return timbre::to(*this, dtype);
+}
+Tensor Tensor::to(Device device) const {
+  return timbre::to(*this, device);
+}
+Tensor Tensor::sum() const {
+  return timbre::sum(*this);
+}
 Tensor Tensor::sum(const std::vector<int64_t>& dims, bool keepdim) const {
   return timbre::sum(*this, dims, keepdim);
 }
-Tensor Tensor::mean() const { return timbre::mean(*this); }
+Tensor Tensor::mean() const {
+  return timbre::mean(*this);
+}
 Tensor Tensor::mean(const std::vector<int64_t>& dims, bool keepdim) const {
   return timbre::mean(*this, dims, keepdim);
 }
-Tensor Tensor::max() const { return timbre::max(*this); }
-Tensor Tensor::max(int64_t dim, bool keepdim) const { return timbre::max(*this, dim, keepdim); }
+Tensor Tensor::max() const {
+  return timbre::max(*this);
+}
+Tensor Tensor::max(int64_t dim, bool keepdim) const {
+  return timbre::max(*this, dim, keepdim);
+}
 
 }  // namespace timbre

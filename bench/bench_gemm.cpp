@@ -58,13 +58,14 @@ std::vector<float> random_vector(int64_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
+  for (float& x : v)
+    x = dist(rng);
   return v;
 }
 
 void set_flops_counter(benchmark::State& state, const Shape& s) {
-  const double flops = 2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) *
-                       static_cast<double>(s.K);
+  const double flops =
+      2.0 * static_cast<double>(s.M) * static_cast<double>(s.N) * static_cast<double>(s.K);
   // kIsIterationInvariantRate: flops per iteration * iterations / elapsed seconds.
   state.counters["GFLOP/s"] =
       benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
@@ -79,8 +80,8 @@ void bench_timbre(benchmark::State& state, Shape s) {
   const int64_t ars = s.trans_a ? 1 : s.K, acs = s.trans_a ? s.M : 1;
   const int64_t brs = s.trans_b ? 1 : s.N, bcs = s.trans_b ? s.K : 1;
   for (auto _ : state) {
-    timbre::cpu::gemm(s.M, s.N, s.K, 1.0f, a.data(), ars, acs, b.data(), brs, bcs, 0.0f,
-                      c.data(), s.N);
+    timbre::cpu::gemm(s.M, s.N, s.K, 1.0f, a.data(), ars, acs, b.data(), brs, bcs, 0.0f, c.data(),
+                      s.N);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config   # compiler and build tools
   libgtest-dev libgmock-dev                      # tests
+  libcli11-dev                                   # cli/: the `timbre` program
   libbenchmark-dev                               # bench/
   libtorch-dev libopenblas-dev                   # bench/: the libtorch comparison
 )

@@ -30,9 +30,9 @@ std::string concat(const Args&... args) {
 
 // TIMBRE_CHECK(condition, message parts...): throws timbre::Error with the parts joined when the
 // condition is false. The parts are only evaluated on failure.
-#define TIMBRE_CHECK(condition, ...)                                   \
-  do {                                                                 \
-    if (!(condition)) {                                                \
-      throw ::timbre::Error(::timbre::detail::concat(__VA_ARGS__));    \
-    }                                                                  \
+#define TIMBRE_CHECK(condition, ...)                                \
+  do {                                                              \
+    if (!(condition)) {                                             \
+      throw ::timbre::Error(::timbre::detail::concat(__VA_ARGS__)); \
+    }                                                               \
   } while (false)

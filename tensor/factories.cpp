@@ -14,7 +14,8 @@ Tensor generate(const Shape& sizes, TensorOptions options, ValueAt&& value_at) {
   Tensor host = empty(sizes, {.dtype = options.dtype});
   dispatch_all(options.dtype, "factory", [&]<typename T>() {
     T* data = host.data_ptr<T>();
-    for (int64_t i = 0; i < host.numel(); ++i) data[i] = static_cast<T>(value_at(i));
+    for (int64_t i = 0; i < host.numel(); ++i)
+      data[i] = static_cast<T>(value_at(i));
   });
   Tensor result = options.device.is_cpu() ? host : kernels::to_device(host, options.device);
   if (options.requires_grad) result.set_requires_grad(true);
@@ -26,12 +27,22 @@ Tensor generate(const Shape& sizes, TensorOptions options, ValueAt&& value_at) {
 Tensor full(const Shape& sizes, double value, TensorOptions options) {
   return generate(sizes, options, [&](int64_t) { return value; });
 }
-Tensor zeros(const Shape& sizes, TensorOptions options) { return full(sizes, 0.0, options); }
-Tensor ones(const Shape& sizes, TensorOptions options) { return full(sizes, 1.0, options); }
-Tensor scalar_tensor(double value, TensorOptions options) { return full({}, value, options); }
+Tensor zeros(const Shape& sizes, TensorOptions options) {
+  return full(sizes, 0.0, options);
+}
+Tensor ones(const Shape& sizes, TensorOptions options) {
+  return full(sizes, 1.0, options);
+}
+Tensor scalar_tensor(double value, TensorOptions options) {
+  return full({}, value, options);
+}
 
-Tensor zeros_like(const Tensor& x) { return full_like(x, 0.0); }
-Tensor ones_like(const Tensor& x) { return full_like(x, 1.0); }
+Tensor zeros_like(const Tensor& x) {
+  return full_like(x, 0.0);
+}
+Tensor ones_like(const Tensor& x) {
+  return full_like(x, 1.0);
+}
 Tensor full_like(const Tensor& x, double value) {
   return full(x.sizes(), value, {.dtype = x.dtype(), .device = x.device()});
 }
@@ -44,7 +55,9 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
   const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
   return generate({n}, options, [&](int64_t i) { return start + static_cast<double>(i) * step; });
 }
-Tensor arange(double end, TensorOptions options) { return arange(0.0, end, 1.0, options); }
+Tensor arange(double end, TensorOptions options) {
+  return arange(0.0, end, 1.0, options);
+}
 
 Tensor linspace(double start, double end, int64_t steps, TensorOptions options) {
   TIMBRE_CHECK(steps >= 0, "linspace: steps must be >= 0, got ", steps);
@@ -75,15 +88,16 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes, TensorOptions opti
   TIMBRE_CHECK(low < high, "randint: low ", low, " must be below high ", high);
   Generator& g = generator ? *generator : default_generator();
   const uint64_t range = static_cast<uint64_t>(high - low);
-  return generate(sizes, options,
-                  [&](int64_t) { return static_cast<double>(low + static_cast<int64_t>(g.below(range))); });
+  return generate(sizes, options, [&](int64_t) {
+    return static_cast<double>(low + static_cast<int64_t>(g.below(range)));
+  });
 }
 
 namespace {
 template <typename T>
 Tensor from_values(const std::vector<T>& values, const Shape& sizes, TensorOptions options) {
-  TIMBRE_CHECK(static_cast<int64_t>(values.size()) == shape_numel(sizes), "from_vector: ",
-               values.size(), " values do not fill shape ", shape_str(sizes));
+  TIMBRE_CHECK(static_cast<int64_t>(values.size()) == shape_numel(sizes),
+               "from_vector: ", values.size(), " values do not fill shape ", shape_str(sizes));
   return generate(sizes, options, [&](int64_t i) { return values[static_cast<size_t>(i)]; });
 }
 }  // namespace

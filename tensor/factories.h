@@ -38,7 +38,8 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes,
 
 // A tensor of `sizes` holding `values` in row-major order (converted to options.dtype).
 // Requires values.size() == product of sizes; with sizes omitted the tensor is 1-d.
-Tensor from_vector(const std::vector<float>& values, const Shape& sizes, TensorOptions options = {});
+Tensor from_vector(const std::vector<float>& values, const Shape& sizes,
+                   TensorOptions options = {});
 Tensor from_vector(const std::vector<double>& values, const Shape& sizes,
                    TensorOptions options = {.dtype = DType::Float64});
 Tensor from_vector(const std::vector<int64_t>& values, const Shape& sizes,

@@ -23,8 +23,9 @@ Device common_device(const char* op, std::initializer_list<const Tensor*> tensor
   }
   // The CUDA kernels of this op are not part of this build yet (the CUDA backend's issue):
   // say so plainly rather than read GPU memory from the CPU.
-  TIMBRE_CHECK(device.is_cpu(), op, ": no CUDA kernel for this op yet; move the tensors to the "
-                                   "CPU with .to(Device::cpu())");
+  TIMBRE_CHECK(device.is_cpu(), op,
+               ": no CUDA kernel for this op yet; move the tensors to the "
+               "CPU with .to(Device::cpu())");
   return device;
 }
 
@@ -34,47 +35,81 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
                " (convert one with .to(dtype))");
 }
 
-TensorOptions like(const Tensor& x, DType dtype) { return {.dtype = dtype, .device = x.device()}; }
-TensorOptions like(const Tensor& x) { return like(x, x.dtype()); }
+TensorOptions like(const Tensor& x, DType dtype) {
+  return {.dtype = dtype, .device = x.device()};
+}
+TensorOptions like(const Tensor& x) {
+  return like(x, x.dtype());
+}
 
 const char* unary_name(UnaryOp op) {
   switch (op) {
-    case UnaryOp::Neg: return "neg";
-    case UnaryOp::Exp: return "exp";
-    case UnaryOp::Log: return "log";
-    case UnaryOp::Sqrt: return "sqrt";
-    case UnaryOp::Abs: return "abs";
-    case UnaryOp::Sign: return "sign";
-    case UnaryOp::Relu: return "relu";
-    case UnaryOp::Sigmoid: return "sigmoid";
-    case UnaryOp::Tanh: return "tanh";
-    case UnaryOp::PowScalar: return "pow";
-    case UnaryOp::Clamp: return "clamp";
-    case UnaryOp::InsideMask: return "clamp (mask)";
-    case UnaryOp::AddScalar: return "add (scalar)";
-    case UnaryOp::MulScalar: return "mul (scalar)";
+    case UnaryOp::Neg:
+      return "neg";
+    case UnaryOp::Exp:
+      return "exp";
+    case UnaryOp::Log:
+      return "log";
+    case UnaryOp::Sqrt:
+      return "sqrt";
+    case UnaryOp::Abs:
+      return "abs";
+    case UnaryOp::Sign:
+      return "sign";
+    case UnaryOp::Relu:
+      return "relu";
+    case UnaryOp::Sigmoid:
+      return "sigmoid";
+    case UnaryOp::Tanh:
+      return "tanh";
+    case UnaryOp::PowScalar:
+      return "pow";
+    case UnaryOp::Clamp:
+      return "clamp";
+    case UnaryOp::InsideMask:
+      return "clamp (mask)";
+    case UnaryOp::AddScalar:
+      return "add (scalar)";
+    case UnaryOp::MulScalar:
+      return "mul (scalar)";
   }
   return "unary";
 }
 
 const char* binary_name(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::Pow: return "pow";
-    case BinaryOp::Maximum: return "maximum";
-    case BinaryOp::Minimum: return "minimum";
-    case BinaryOp::Equal: return "eq";
-    case BinaryOp::NotEqual: return "ne";
-    case BinaryOp::Greater: return "gt";
-    case BinaryOp::GreaterEqual: return "ge";
-    case BinaryOp::Less: return "lt";
-    case BinaryOp::LessEqual: return "le";
-    case BinaryOp::ReluBackward: return "relu_backward";
-    case BinaryOp::SigmoidBackward: return "sigmoid_backward";
-    case BinaryOp::TanhBackward: return "tanh_backward";
+    case BinaryOp::Add:
+      return "add";
+    case BinaryOp::Sub:
+      return "sub";
+    case BinaryOp::Mul:
+      return "mul";
+    case BinaryOp::Div:
+      return "div";
+    case BinaryOp::Pow:
+      return "pow";
+    case BinaryOp::Maximum:
+      return "maximum";
+    case BinaryOp::Minimum:
+      return "minimum";
+    case BinaryOp::Equal:
+      return "eq";
+    case BinaryOp::NotEqual:
+      return "ne";
+    case BinaryOp::Greater:
+      return "gt";
+    case BinaryOp::GreaterEqual:
+      return "ge";
+    case BinaryOp::Less:
+      return "lt";
+    case BinaryOp::LessEqual:
+      return "le";
+    case BinaryOp::ReluBackward:
+      return "relu_backward";
+    case BinaryOp::SigmoidBackward:
+      return "sigmoid_backward";
+    case BinaryOp::TanhBackward:
+      return "tanh_backward";
   }
   return "binary";
 }
@@ -103,7 +138,9 @@ void copy(const Tensor& dst, const Tensor& src) {
                      static_cast<std::size_t>(src.numel()) * dtype_size(src.dtype()));
 }
 
-Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x.detach() : clone(x); }
+Tensor contiguous(const Tensor& x) {
+  return x.is_contiguous() ? x.detach() : clone(x);
+}
 
 Tensor clone(const Tensor& x) {
   common_device("clone", {&x});
@@ -124,8 +161,9 @@ Tensor to_device(const Tensor& x, Device device) {
   if (x.device() == device) return x.detach();
   // Make the source contiguous on its own device, then move the bytes in one block.
   Tensor source = x.device().is_cpu() ? contiguous(x) : x;
-  TIMBRE_CHECK(source.is_contiguous(), "to(device): only contiguous GPU tensors can be moved "
-                                       "until the CUDA copy kernels exist; call contiguous() first");
+  TIMBRE_CHECK(source.is_contiguous(),
+               "to(device): only contiguous GPU tensors can be moved "
+               "until the CUDA copy kernels exist; call contiguous() first");
   Tensor out = empty(x.sizes(), {.dtype = x.dtype(), .device = device});
   copy(out, source);
   return out;
@@ -162,8 +200,8 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   common_device("where", {&condition, &a, &b});
   check_same_dtype("where", a, b);
-  const Shape sizes = broadcast_shapes(
-      broadcast_shapes(condition.sizes(), a.sizes(), "where"), b.sizes(), "where");
+  const Shape sizes =
+      broadcast_shapes(broadcast_shapes(condition.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = empty(sizes, like(a));
   cpu::where(to_dtype(condition, a.dtype()), a, b, out);
   return out;
@@ -196,8 +234,9 @@ Tensor reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& dims, bo
       result_shape.push_back(x.sizes()[d]);
     }
   }
-  TIMBRE_CHECK(reduced_count > 0 || op == ReduceOp::Sum, name, ": cannot reduce an empty "
-                                                               "dimension of shape ",
+  TIMBRE_CHECK(reduced_count > 0 || op == ReduceOp::Sum, name,
+               ": cannot reduce an empty "
+               "dimension of shape ",
                shape_str(x.sizes()));
   Tensor out = empty(kept_shape, like(x));
   cpu::reduce(op, x, reduced, out);
@@ -261,8 +300,12 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
 }
 }  // namespace
 
-Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, false); }
-Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, true); }
+Tensor softmax(const Tensor& x, int64_t dim) {
+  return softmax_impl(x, dim, false);
+}
+Tensor log_softmax(const Tensor& x, int64_t dim) {
+  return softmax_impl(x, dim, true);
+}
 
 // ---- Indexing -------------------------------------------------------------------------------
 
@@ -292,8 +335,8 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
 Tensor scatter_add(const Shape& sizes, int64_t dim, const Tensor& index, const Tensor& src) {
   common_device("scatter_add", {&index, &src});
   check_index_tensor("scatter_add", index);
-  TIMBRE_CHECK(index.sizes() == src.sizes(), "scatter_add: index shape ",
-               shape_str(index.sizes()), " differs from source shape ", shape_str(src.sizes()));
+  TIMBRE_CHECK(index.sizes() == src.sizes(), "scatter_add: index shape ", shape_str(index.sizes()),
+               " differs from source shape ", shape_str(src.sizes()));
   const int64_t d = normalize_dim(dim, static_cast<int64_t>(sizes.size()), "scatter_add");
   Tensor out = empty(sizes, like(src));
   cpu::fill(out, 0.0);

@@ -21,7 +21,15 @@ namespace timbre {
 
 // Elementwise functions of one tensor. Those marked (p) use UnaryParams.
 enum class UnaryOp {
-  Neg, Exp, Log, Sqrt, Abs, Sign, Relu, Sigmoid, Tanh,
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Sign,
+  Relu,
+  Sigmoid,
+  Tanh,
   PowScalar,   // x^p.exponent (p)
   Clamp,       // min(max(x, p.low), p.high) (p)
   InsideMask,  // 1 where p.low <= x <= p.high, else 0 (p): the gradient mask of clamp
@@ -37,8 +45,19 @@ struct UnaryParams {
 
 // Elementwise functions of two broadcast tensors.
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Pow, Maximum, Minimum,
-  Equal, NotEqual, Greater, GreaterEqual, Less, LessEqual,  // 1 where true, 0 where false
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  Equal,
+  NotEqual,
+  Greater,
+  GreaterEqual,
+  Less,
+  LessEqual,  // 1 where true, 0 where false
   // Fused gradient formulas (a = incoming gradient, b = saved value):
   ReluBackward,     // a * (b > 0),       b = relu's input
   SigmoidBackward,  // a * b * (1 - b),   b = sigmoid's output

@@ -47,7 +47,9 @@ void copy_bytes(void* destination, Device destination_device, const void* source
 Storage::Storage(std::size_t nbytes, Device device)
     : data_(memory::allocate(nbytes, device)), nbytes_(nbytes), device_(device) {}
 
-Storage::~Storage() { memory::deallocate(data_, device_); }
+Storage::~Storage() {
+  memory::deallocate(data_, device_);
+}
 
 Device Device::parse(const std::string& text) {
   if (text == "cpu") return Device::cpu();

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "tensor/kernels.h"
 
@@ -48,6 +49,23 @@ Shape parse_shape(const std::string& text, const std::string& path) {
   return shape;
 }
 
+// NumPy bools (one byte each, 0 or 1) become an int64 tensor of 0s and 1s: timbre has no bool
+// dtype, and masks are used as numbers anyway.
+Tensor read_bool_data(std::ifstream& file, const std::string& fortran_order, const Shape& shape,
+                      const std::string& path) {
+  TIMBRE_CHECK(fortran_order == "False", path, ": Fortran-order .npy files are not supported");
+  std::vector<unsigned char> bytes(static_cast<size_t>(shape_numel(shape)));
+  file.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  TIMBRE_CHECK(file.gcount() == static_cast<std::streamsize>(bytes.size()), path,
+               ": truncated .npy data: expected ", bytes.size(), " bytes for shape ",
+               shape_str(shape), ", found ", file.gcount());
+  Tensor tensor = empty(shape, {.dtype = DType::Int64});
+  int64_t* values = tensor.data_ptr<int64_t>();
+  for (size_t i = 0; i < bytes.size(); ++i)
+    values[i] = bytes[i] != 0;
+  return tensor;
+}
+
 }  // namespace
 
 Tensor read_npy(const std::string& path) {
@@ -66,7 +84,8 @@ Tensor read_npy(const std::string& path) {
   const int length_size = version[0] == 1 ? 2 : 4;
   file.read(reinterpret_cast<char*>(length_bytes), length_size);
   TIMBRE_CHECK(file.good(), path, ": truncated .npy header");
-  for (int i = length_size - 1; i >= 0; --i) header_length = header_length * 256 + length_bytes[i];
+  for (int i = length_size - 1; i >= 0; --i)
+    header_length = header_length * 256 + length_bytes[i];
   TIMBRE_CHECK(header_length < (1u << 20), path, ": .npy header length ", header_length,
                " is implausible");
   std::string header(header_length, '\0');
@@ -82,6 +101,9 @@ Tensor read_npy(const std::string& path) {
     dtype = DType::Float64;
   } else if (descr == "'<i8'") {
     dtype = DType::Int64;
+  } else if (descr == "'|b1'") {
+    return read_bool_data(file, header_value(header, "fortran_order", path),
+                          parse_shape(header_value(header, "shape", path), path), path);
   } else {
     throw Error(path + ": unsupported .npy dtype " + descr +
                 " (timbre reads little-endian float32, float64 and int64)");
@@ -91,8 +113,8 @@ Tensor read_npy(const std::string& path) {
   const Shape shape = parse_shape(header_value(header, "shape", path), path);
 
   Tensor tensor = empty(shape, {.dtype = dtype});
-  const std::streamsize nbytes =
-      static_cast<std::streamsize>(tensor.numel()) * static_cast<std::streamsize>(dtype_size(dtype));
+  const std::streamsize nbytes = static_cast<std::streamsize>(tensor.numel()) *
+                                 static_cast<std::streamsize>(dtype_size(dtype));
   file.read(static_cast<char*>(tensor.raw_data_ptr()), nbytes);
   TIMBRE_CHECK(file.gcount() == nbytes, path, ": truncated .npy data: expected ", nbytes,
                " bytes for shape ", shape_str(shape), ", found ", file.gcount());
@@ -110,8 +132,8 @@ void write_npy(const std::string& path, const Tensor& tensor) {
     shape_text += (d > 0 ? ", " : "") + std::to_string(host.sizes()[d]);
   }
   shape_text += host.dim() == 1 ? ",)" : ")";
-  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " +
-                       shape_text + ", }";
+  std::string header = std::string("{'descr': '") + descr +
+                       "', 'fortran_order': False, 'shape': " + shape_text + ", }";
   // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64.
   const size_t unpadded = 6 + 2 + 2 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');

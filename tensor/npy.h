@@ -2,8 +2,9 @@
 // PyTorch and librosa produce for timbre's parity tests).
 //
 // Supported: little-endian float32 ('<f4'), float64 ('<f8') and int64 ('<i8'), C order, format
-// versions 1.0-3.0. Anything else (big-endian, Fortran order, other dtypes, a truncated file) is
-// rejected with a timbre::Error naming the file and the problem.
+// versions 1.0-3.0; NumPy bools ('|b1') are read as an int64 tensor of 0s and 1s. Anything else
+// (big-endian, Fortran order, other dtypes, a truncated file) is rejected with a timbre::Error
+// naming the file and the problem.
 #pragma once
 
 #include <string>

@@ -8,7 +8,8 @@ namespace timbre {
 
 int64_t shape_numel(const Shape& sizes) {
   int64_t count = 1;
-  for (int64_t size : sizes) count *= size;
+  for (int64_t size : sizes)
+    count *= size;
   return count;
 }
 

@@ -12,12 +12,15 @@
 namespace timbre {
 
 TensorImpl& Tensor::impl() const {
-  TIMBRE_CHECK(impl_ != nullptr, "this tensor is undefined (default-constructed or a missing "
-                                 "gradient); it has no shape or data");
+  TIMBRE_CHECK(impl_ != nullptr,
+               "this tensor is undefined (default-constructed or a missing "
+               "gradient); it has no shape or data");
   return *impl_;
 }
 
-int64_t Tensor::size(int64_t dim) const { return sizes()[normalize_dim(dim, this->dim(), "size")]; }
+int64_t Tensor::size(int64_t dim) const {
+  return sizes()[normalize_dim(dim, this->dim(), "size")];
+}
 
 int64_t Tensor::stride(int64_t dim) const {
   return strides()[normalize_dim(dim, this->dim(), "stride")];
@@ -41,8 +44,8 @@ namespace {
 
 // Element offset of a multi-index, with bounds checks.
 int64_t element_offset(const Tensor& tensor, const std::vector<int64_t>& index, const char* op) {
-  TIMBRE_CHECK(static_cast<int64_t>(index.size()) == tensor.dim(), op, ": index has ",
-               index.size(), " entries but the tensor has ", tensor.dim(), " dimensions (shape ",
+  TIMBRE_CHECK(static_cast<int64_t>(index.size()) == tensor.dim(), op, ": index has ", index.size(),
+               " entries but the tensor has ", tensor.dim(), " dimensions (shape ",
                shape_str(tensor.sizes()), ")");
   int64_t offset = tensor.offset();
   for (size_t d = 0; d < index.size(); ++d) {
@@ -88,19 +91,21 @@ void Tensor::set_at(const std::vector<int64_t>& index, double value) const {
   const int64_t offset = element_offset(*this, index, "set_at");
   dispatch_all(dtype(), "set_at", [&]<typename T>() {
     const T typed = static_cast<T>(value);
-    memory::copy_bytes(static_cast<T*>(storage()->data()) + offset, device(), &typed,
-                       Device::cpu(), sizeof(T));
+    memory::copy_bytes(static_cast<T*>(storage()->data()) + offset, device(), &typed, Device::cpu(),
+                       sizeof(T));
   });
 }
 
 template <typename T>
 std::vector<T> Tensor::to_vector() const {
   // Make a contiguous copy on the CPU, then convert element by element.
-  Tensor host = kernels::contiguous(device().is_cpu() ? *this : kernels::to_device(*this, Device::cpu()));
+  Tensor host =
+      kernels::contiguous(device().is_cpu() ? *this : kernels::to_device(*this, Device::cpu()));
   std::vector<T> values(static_cast<size_t>(host.numel()));
   dispatch_all(host.dtype(), "to_vector", [&]<typename S>() {
     const S* data = host.data_ptr<S>();
-    for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<T>(data[i]);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<T>(data[i]);
   });
   return values;
 }
@@ -120,7 +125,8 @@ std::string format_value(double value, DType dtype) {
   if (dtype == DType::Int64) {
     std::snprintf(text, sizeof(text), "%lld", static_cast<long long>(value));
   } else if (std::isnan(value) || std::isinf(value)) {
-    std::snprintf(text, sizeof(text), "%s", std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf"));
+    std::snprintf(text, sizeof(text), "%s",
+                  std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf"));
   } else if (value != 0 && (std::fabs(value) >= 1e5 || std::fabs(value) < 1e-4)) {
     std::snprintf(text, sizeof(text), "%.4e", value);
   } else {
@@ -146,8 +152,9 @@ void print_recursive(std::string& out, const Tensor& host, std::vector<int64_t>&
       print_recursive(out, host, index, depth + 1, summarize);
     }
     if (i + 1 < size) {
-      out += last_dim ? ", " : ",\n" + std::string(host.dim() - depth - 1 > 1 ? 1 : 0, '\n') +
-                                   std::string(7 + depth + 1, ' ');
+      out += last_dim ? ", "
+                      : ",\n" + std::string(host.dim() - depth - 1 > 1 ? 1 : 0, '\n') +
+                            std::string(7 + depth + 1, ' ');
     }
   }
   out += "]";
@@ -183,28 +190,33 @@ std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
 // ---- Autograd state --------------------------------------------------------------------------
 
 Tensor& Tensor::set_requires_grad(bool requires_grad) {
-  TIMBRE_CHECK(is_leaf() || requires_grad, "set_requires_grad(false) on a non-leaf tensor: use "
-                                           "detach() to cut a tensor from the graph");
+  TIMBRE_CHECK(is_leaf() || requires_grad,
+               "set_requires_grad(false) on a non-leaf tensor: use "
+               "detach() to cut a tensor from the graph");
   TIMBRE_CHECK(!requires_grad || is_floating(dtype()),
                "set_requires_grad: only floating-point tensors can require gradients, this one "
-               "is ", dtype_name(dtype()));
+               "is ",
+               dtype_name(dtype()));
   impl().requires_grad = requires_grad;
   return *this;
 }
 
-Tensor Tensor::grad() const { return Tensor(impl().grad); }
+Tensor Tensor::grad() const {
+  return Tensor(impl().grad);
+}
 
 void Tensor::set_grad(const Tensor& grad) const {
   if (grad.defined()) {
-    TIMBRE_CHECK(grad.sizes() == sizes() && grad.dtype() == dtype(),
-                 "set_grad: gradient of shape ", shape_str(grad.sizes()), " and dtype ",
-                 dtype_name(grad.dtype()), " does not match the tensor's ", shape_str(sizes()),
-                 " ", dtype_name(dtype()));
+    TIMBRE_CHECK(grad.sizes() == sizes() && grad.dtype() == dtype(), "set_grad: gradient of shape ",
+                 shape_str(grad.sizes()), " and dtype ", dtype_name(grad.dtype()),
+                 " does not match the tensor's ", shape_str(sizes()), " ", dtype_name(dtype()));
   }
   impl().grad = grad.impl_ptr();
 }
 
-void Tensor::zero_grad() const { impl().grad = nullptr; }
+void Tensor::zero_grad() const {
+  impl().grad = nullptr;
+}
 
 Tensor Tensor::detach() const {
   auto impl = std::make_shared<TensorImpl>();

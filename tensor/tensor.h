@@ -36,8 +36,8 @@ class Tensor;
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
   Shape sizes;
-  Shape strides;        // in elements
-  int64_t offset = 0;   // in elements, from the start of storage
+  Shape strides;       // in elements
+  int64_t offset = 0;  // in elements, from the start of storage
   DType dtype = DType::Float32;
 
   // Autograd state (see docs/autograd.md).
@@ -79,8 +79,8 @@ class Tensor {
   // Pointer to the first element (storage + offset). Requires T to match dtype().
   template <typename T>
   T* data_ptr() const {
-    TIMBRE_CHECK(dtype_of<T>() == dtype(), "data_ptr: tensor holds ", dtype_name(dtype()),
-                 ", not ", dtype_name(dtype_of<T>()));
+    TIMBRE_CHECK(dtype_of<T>() == dtype(), "data_ptr: tensor holds ", dtype_name(dtype()), ", not ",
+                 dtype_name(dtype_of<T>()));
     return static_cast<T*>(impl().storage->data()) + impl().offset;
   }
   void* raw_data_ptr() const;  // storage + offset, untyped

@@ -115,9 +115,7 @@ TEST(Autograd, NoGradGuardStopsRecording) {
 
 TEST(Autograd, NoGradGuardsNest) {
   NoGradGuard outer;
-  {
-    NoGradGuard inner;
-  }
+  { NoGradGuard inner; }
   EXPECT_FALSE(is_grad_enabled());
 }
 
@@ -146,7 +144,8 @@ TEST(Autograd, OnlyReachableLeavesGetGradients) {
 TEST(Autograd, LongChainsDoNotOverflowTheStack) {
   Tensor x = scalar_tensor(1.0, {.dtype = kFloat64, .requires_grad = true});
   Tensor y = x;
-  for (int i = 0; i < 20000; ++i) y = y + 0.0;
+  for (int i = 0; i < 20000; ++i)
+    y = y + 0.0;
   y.backward();
   EXPECT_DOUBLE_EQ(x.grad().item(), 1.0);
 }

@@ -5,11 +5,11 @@
 
 using namespace timbre;
 
-#define REQUIRE_GPU()                                                            \
-  do {                                                                           \
-    if (cuda::device_count() == 0) {                                             \
-      GTEST_SKIP() << "no CUDA device: " << cuda::unavailable_reason();          \
-    }                                                                            \
+#define REQUIRE_GPU()                                                   \
+  do {                                                                  \
+    if (cuda::device_count() == 0) {                                    \
+      GTEST_SKIP() << "no CUDA device: " << cuda::unavailable_reason(); \
+    }                                                                   \
   } while (false)
 
 TEST(Cuda, ReportsWhyNoDeviceIsAvailable) {

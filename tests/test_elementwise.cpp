@@ -7,41 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "test_helpers.h"
 #include "timbre.h"
 
 using namespace timbre;
-
-namespace {
-
-Tensor make(const std::vector<double>& values, const Shape& sizes, DType dtype = kFloat32) {
-  return from_vector(values, sizes, {.dtype = dtype});
-}
-
-Tensor make_int(const std::vector<int64_t>& values, const Shape& sizes) {
-  return from_vector(values, sizes, {.dtype = kInt64});
-}
-
-// Checks shape and every value (row-major) of `actual`.
-void expect_tensor(const Tensor& actual, const Shape& sizes, const std::vector<double>& expected,
-                   double tolerance = 1e-6) {
-  ASSERT_EQ(actual.sizes(), sizes) << actual.to_string();
-  const std::vector<double> values = actual.to_vector<double>();
-  ASSERT_EQ(values.size(), expected.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    EXPECT_NEAR(values[i], expected[i], tolerance) << "at flat index " << i;
-  }
-}
-
-// Checks that two tensors have the same shape and the same values.
-void expect_same(const Tensor& actual, const Tensor& expected, double tolerance = 1e-6) {
-  expect_tensor(actual, expected.sizes(), expected.to_vector<double>(), tolerance);
-}
-
-void expect_all_finite(const Tensor& t) {
-  for (double v : t.to_vector<double>()) EXPECT_TRUE(std::isfinite(v)) << t.to_string();
-}
-
-}  // namespace
+using namespace timbre::testing;
 
 // ---- Arithmetic -----------------------------------------------------------------------------
 
@@ -182,7 +152,9 @@ TEST(Clamp, MaxOnlyLimitsFromAbove) {
   expect_tensor(clamp_max(tensor({-100, 0.5, 2}), 1), {3}, {-100, 0.5, 1});
 }
 
-TEST(Clamp, RejectsLowAboveHigh) { EXPECT_THROW(clamp(tensor({1, 2}), 2, 1), Error); }
+TEST(Clamp, RejectsLowAboveHigh) {
+  EXPECT_THROW(clamp(tensor({1, 2}), 2, 1), Error);
+}
 
 TEST(Relu, ZeroesNegativeValues) {
   expect_tensor(relu(tensor({-3, -0.1, 0, 0.1, 3})), {5}, {0, 0, 0, 0.1, 3});
@@ -193,7 +165,8 @@ TEST(Relu, ZeroesNegativeValues) {
 TEST(Sigmoid, ComputesLogisticFunction) {
   const std::vector<double> x = {-2, -0.5, 0, 0.5, 2};
   std::vector<double> expected;
-  for (double v : x) expected.push_back(1.0 / (1.0 + std::exp(-v)));
+  for (double v : x)
+    expected.push_back(1.0 / (1.0 + std::exp(-v)));
   expect_tensor(sigmoid(make(x, {5}, kFloat64)), {5}, expected, 1e-12);
 }
 
@@ -361,7 +334,8 @@ TEST(Broadcasting, RejectsIncompatibleShapesNamingThem) {
   }
 }
 
-// ---- Non-contiguous inputs -----------------------------------------------------------------------
+// ---- Non-contiguous inputs
+// -----------------------------------------------------------------------
 
 TEST(NonContiguous, TransposedInputsGiveSameValuesAsContiguousCopies) {
   const Tensor a = arange(12).reshape({3, 4}).t();  // [4, 3], strides [1, 4]
@@ -416,7 +390,41 @@ TEST(NonContiguous, PermutedThreeDimInputGivesSameValues) {
   expect_same(x * y - y, x.contiguous() * y - y);
 }
 
-// ---- Dtypes --------------------------------------------------------------------------------------
+TEST(NonContiguous, LargeTransposedInputsUseEveryThreadCorrectly) {
+  // 256 x 256 = 65536 elements: above the size at which the kernels split work over threads.
+  const int64_t n = 256;
+  const Tensor a = arange(static_cast<double>(n * n)).reshape({n, n});
+  const Tensor sum_with_transpose = a + a.t();
+  const Tensor product_with_row = a.t() * arange(static_cast<double>(n));
+  const std::vector<double> s = sum_with_transpose.to_vector<double>();
+  const std::vector<double> p = product_with_row.to_vector<double>();
+  int failures = 0;
+  for (int64_t i = 0; i < n && failures < 10; ++i) {
+    for (int64_t j = 0; j < n && failures < 10; ++j) {
+      const double expected_sum = static_cast<double>(i * n + j) + static_cast<double>(j * n + i);
+      const double expected_product = static_cast<double>(j * n + i) * static_cast<double>(j);
+      if (s[i * n + j] != expected_sum || p[i * n + j] != expected_product) {
+        ++failures;
+        ADD_FAILURE() << "at (" << i << ", " << j << "): sum " << s[i * n + j] << " vs "
+                      << expected_sum << ", product " << p[i * n + j] << " vs " << expected_product;
+      }
+    }
+  }
+}
+
+TEST(NonContiguous, LargeFlatTensorIsComputedCompletely) {
+  // One long contiguous row, cut into pieces for threads: every piece must be written.
+  const int64_t n = 100003;
+  const std::vector<double> v =
+      (arange(static_cast<double>(n), {.dtype = kFloat64}) * 2.0).to_vector<double>();
+  ASSERT_EQ(static_cast<int64_t>(v.size()), n);
+  for (int64_t i = 0; i < n; i += 997)
+    EXPECT_EQ(v[i], 2.0 * static_cast<double>(i));
+  EXPECT_EQ(v[n - 1], 2.0 * static_cast<double>(n - 1));
+}
+
+// ---- Dtypes
+// --------------------------------------------------------------------------------------
 
 TEST(Dtypes, Float32OpsReturnFloat32) {
   const Tensor a = tensor({1, 2});
@@ -464,7 +472,9 @@ TEST(Dtypes, Int64ComparisonsWork) {
   EXPECT_EQ(le(a, b).to_vector<int64_t>(), (std::vector<int64_t>{1, 1, 0}));
 }
 
-TEST(Dtypes, Int64ExpThrows) { EXPECT_THROW(exp(make_int({1, 2}, {2})), Error); }
+TEST(Dtypes, Int64ExpThrows) {
+  EXPECT_THROW(exp(make_int({1, 2}, {2})), Error);
+}
 
 TEST(Dtypes, Int64DivThrows) {
   EXPECT_THROW(div(make_int({4, 2}, {2}), make_int({2, 0}, {2})), Error);

@@ -5,7 +5,8 @@
 using namespace timbre;
 
 TEST(Errors, MismatchedShapesNameTheOpAndBothShapes) {
-  EXPECT_ERROR_CONTAINS(zeros({2, 3}) + zeros({4}), "add: shapes [2, 3] and [4] cannot be broadcast");
+  EXPECT_ERROR_CONTAINS(zeros({2, 3}) + zeros({4}),
+                        "add: shapes [2, 3] and [4] cannot be broadcast");
   EXPECT_ERROR_CONTAINS(zeros({2, 3}) * zeros({3, 2}), "mul: shapes [2, 3] and [3, 2]");
 }
 

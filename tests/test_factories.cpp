@@ -84,5 +84,6 @@ TEST(Factories, RandintCoversTheRangeOnly) {
     ASSERT_LT(v, 6);
     seen[v - 2]++;
   }
-  for (int count : seen) EXPECT_GT(count, 150);
+  for (int count : seen)
+    EXPECT_GT(count, 150);
 }

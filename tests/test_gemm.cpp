@@ -51,7 +51,8 @@ StridedMatrix<T> random_matrix(int64_t rows, int64_t cols, bool transposed, int6
   m.data.assign(static_cast<size_t>(std::max<int64_t>(outer * ld, 1)), T(0));
   std::uniform_real_distribution<double> dist(-1.0, 1.0);
   for (int64_t i = 0; i < rows; ++i) {
-    for (int64_t j = 0; j < cols; ++j) m.at(i, j) = static_cast<T>(dist(rng));
+    for (int64_t j = 0; j < cols; ++j)
+      m.at(i, j) = static_cast<T>(dist(rng));
   }
   return m;
 }
@@ -83,18 +84,20 @@ void check_case(const Case& t, double tol, uint32_t seed = 1) {
   StridedMatrix<T> C = random_matrix<T>(t.M, t.N, false, t.pad_c, rng);
   const T sentinel = T(12345);
   for (int64_t i = 0; i < t.M; ++i) {
-    for (int64_t j = t.N; j < C.row_stride; ++j) C.data[i * C.row_stride + j] = sentinel;
+    for (int64_t j = t.N; j < C.row_stride; ++j)
+      C.data[i * C.row_stride + j] = sentinel;
   }
   if (t.nan_in_c) {
     for (int64_t i = 0; i < t.M; ++i) {
-      for (int64_t j = 0; j < t.N; ++j) C.at(i, j) = std::numeric_limits<T>::quiet_NaN();
+      for (int64_t j = 0; j < t.N; ++j)
+        C.at(i, j) = std::numeric_limits<T>::quiet_NaN();
     }
   }
   const StridedMatrix<T> C0 = C;
 
   timbre::cpu::gemm(t.M, t.N, t.K, static_cast<T>(t.alpha), A.data.data(), A.row_stride,
-                    A.col_stride, B.data.data(), B.row_stride, B.col_stride,
-                    static_cast<T>(t.beta), C.data.data(), C.row_stride);
+                    A.col_stride, B.data.data(), B.row_stride, B.col_stride, static_cast<T>(t.beta),
+                    C.data.data(), C.row_stride);
 
   int64_t failures = 0;
   for (int64_t i = 0; i < t.M && failures < 10; ++i) {
@@ -107,8 +110,7 @@ void check_case(const Case& t, double tol, uint32_t seed = 1) {
       }
       const double c0 = (t.beta == 0.0) ? 0.0 : static_cast<double>(C0.at(i, j));
       const double ref = t.alpha * sum + t.beta * c0;
-      const double bound =
-          tol * (std::abs(t.alpha) * magnitude + std::abs(t.beta * c0)) + 1e-30;
+      const double bound = tol * (std::abs(t.alpha) * magnitude + std::abs(t.beta * c0)) + 1e-30;
       const double got = static_cast<double>(C.at(i, j));
       if (!(std::abs(got - ref) <= bound)) {  // also catches NaN
         ADD_FAILURE() << "C(" << i << "," << j << ") = " << got << ", expected " << ref
@@ -166,10 +168,11 @@ TEST(Gemm, WideNSpanningSeveralBBlocksMatchesReference) {
 }
 
 TEST(Gemm, SkinnyShapesMatchReference) {
-  check_case<float>({1, 300, 200}, kTolF32);   // row vector times matrix
-  check_case<float>({300, 1, 200}, kTolF32);   // matrix times column vector
-  check_case<float>({200, 300, 1}, kTolF32);   // outer product
+  check_case<float>({1, 300, 200}, kTolF32);    // row vector times matrix
+  check_case<float>({300, 1, 200}, kTolF32);    // matrix times column vector
+  check_case<float>({200, 300, 1}, kTolF32);    // outer product
   check_case<float>({32, 120, 3000}, kTolF32);  // fc layer forward, long K
+  check_case<float>({10, 512, 128}, kTolF32);   // LSTM step: B read in place, no packing
 }
 
 TEST(Gemm, KZeroScalesCByBeta) {
@@ -187,7 +190,8 @@ TEST(Gemm, EmptyCIsANoOp) {
   std::vector<float> a(10, 1.0f), b(10, 1.0f), c(10, 7.0f);
   timbre::cpu::gemm(0, 5, 2, 1.0f, a.data(), 2, 1, b.data(), 5, 1, 0.0f, c.data(), 5);
   timbre::cpu::gemm(5, 0, 2, 1.0f, a.data(), 2, 1, b.data(), 1, 1, 0.0f, c.data(), 1);
-  for (float x : c) EXPECT_EQ(x, 7.0f);
+  for (float x : c)
+    EXPECT_EQ(x, 7.0f);
   // Null pointers are fine when there is nothing to read or write.
   timbre::cpu::gemm(0, 0, 0, 1.0f, nullptr, 0, 1, nullptr, 0, 1, 0.0f, nullptr, 0);
 }
@@ -195,8 +199,8 @@ TEST(Gemm, EmptyCIsANoOp) {
 TEST(Gemm, AlphaAndBetaCombinationsMatchReference) {
   for (double alpha : {1.0, -1.0, 0.5, 0.0}) {
     for (double beta : {0.0, 1.0, -2.0, 0.25}) {
-      check_case<float>({3, 5, 4, alpha, beta}, kTolF32);      // small path
-      check_case<float>({37, 45, 50, alpha, beta}, kTolF32);   // blocked path, one thread
+      check_case<float>({3, 5, 4, alpha, beta}, kTolF32);       // small path
+      check_case<float>({37, 45, 50, alpha, beta}, kTolF32);    // blocked path, one thread
       check_case<float>({130, 70, 400, alpha, beta}, kTolF32);  // blocked path, threads
     }
   }
@@ -235,8 +239,10 @@ TEST(Gemm, GeneralStridesMatchReference) {
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<float> a(static_cast<size_t>(M * K * 4)), b(static_cast<size_t>(K * N * 4));
-  for (float& x : a) x = dist(rng);
-  for (float& x : b) x = dist(rng);
+  for (float& x : a)
+    x = dist(rng);
+  for (float& x : b)
+    x = dist(rng);
   std::vector<float> c(static_cast<size_t>(M * N), 0.0f);
   timbre::cpu::gemm(M, N, K, 1.0f, a.data(), 4 * K, 2, b.data(), 4 * N, 2, 0.0f, c.data(), N);
   for (int64_t i = 0; i < M; ++i) {
@@ -253,7 +259,8 @@ TEST(Gemm, GeneralStridesMatchReference) {
 }
 
 TEST(Gemm, Float64MatchesReference) {
-  for (int64_t n : {1, 5, 16, 17, 64, 129}) check_case<double>({n, n, n}, kTolF64);
+  for (int64_t n : {1, 5, 16, 17, 64, 129})
+    check_case<double>({n, n, n}, kTolF64);
   check_case<double>({257, 33, 513, 0.5, -1.0}, kTolF64);
   for (bool ta : {false, true}) {
     for (bool tb : {false, true}) {
@@ -264,20 +271,32 @@ TEST(Gemm, Float64MatchesReference) {
 }
 
 TEST(Gemm, ResultDoesNotDependOnThreadCount) {
-  const int64_t M = 150, N = 170, K = 900;
-  std::mt19937 rng(3);
-  const auto A = random_matrix<float>(M, K, false, 0, rng);
-  const auto B = random_matrix<float>(K, N, true, 0, rng);
-  std::vector<float> c1(static_cast<size_t>(M * N)), c2(static_cast<size_t>(M * N));
+  // Bitwise equal results for 1, 2 and 3 threads, for shapes that split by rows, by columns,
+  // and with edge tiles in both directions.
+  const int64_t shapes[][3] = {{150, 170, 900}, {30, 700, 300}, {700, 30, 300}, {10, 120, 5000}};
   const int saved = omp_get_max_threads();
-  omp_set_num_threads(1);
-  timbre::cpu::gemm(M, N, K, 1.0f, A.data.data(), A.row_stride, A.col_stride, B.data.data(),
-                    B.row_stride, B.col_stride, 0.0f, c1.data(), N);
-  omp_set_num_threads(std::max(2, saved));
-  timbre::cpu::gemm(M, N, K, 1.0f, A.data.data(), A.row_stride, A.col_stride, B.data.data(),
-                    B.row_stride, B.col_stride, 0.0f, c2.data(), N);
+  for (const auto& shape : shapes) {
+    const int64_t M = shape[0], N = shape[1], K = shape[2];
+    std::mt19937 rng(3);
+    const auto A = random_matrix<float>(M, K, false, 0, rng);
+    const auto B = random_matrix<float>(K, N, true, 0, rng);
+    std::vector<float> reference;
+    for (int threads : {1, 2, 3}) {
+      omp_set_num_threads(threads);
+      std::vector<float> c(static_cast<size_t>(M * N));
+      timbre::cpu::gemm(M, N, K, 1.0f, A.data.data(), A.row_stride, A.col_stride, B.data.data(),
+                        B.row_stride, B.col_stride, 0.0f, c.data(), N);
+      if (reference.empty()) {
+        reference = c;
+        continue;
+      }
+      for (size_t i = 0; i < c.size(); ++i) {
+        ASSERT_EQ(c[i], reference[i])
+            << "M=" << M << " N=" << N << " K=" << K << " threads=" << threads << " element " << i;
+      }
+    }
+  }
   omp_set_num_threads(saved);
-  for (size_t i = 0; i < c1.size(); ++i) ASSERT_EQ(c1[i], c2[i]) << "element " << i;
 }
 
 }  // namespace

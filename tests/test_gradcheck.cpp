@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "autograd/record.h"
+#include "test_helpers.h"
 #include "timbre.h"
 
 using namespace timbre;
+using namespace timbre::testing;
 
 namespace {
 
@@ -20,8 +22,7 @@ const TensorOptions kGrad{.dtype = kFloat64, .requires_grad = true};
 
 // Uniform values in [low, high) as a float64 leaf that requires grad.
 Tensor random_input(const Shape& sizes, uint64_t seed, double low = -1.0, double high = 1.0) {
-  Generator generator(seed);
-  return uniform(sizes, low, high, kGrad, &generator);
+  return random_uniform(sizes, seed, kGrad, low, high);
 }
 
 // Values with |x| in [0.2, 1.2) and random signs: at least 0.2 away from a kink at 0.
@@ -40,7 +41,8 @@ Tensor distinct_values(const Shape& sizes, uint64_t seed) {
   Generator generator(seed);
   const int64_t n = shape_numel(sizes);
   std::vector<double> values(n);
-  for (int64_t i = 0; i < n; ++i) values[i] = -1.0 + 0.17 * static_cast<double>(i);
+  for (int64_t i = 0; i < n; ++i)
+    values[i] = -1.0 + 0.17 * static_cast<double>(i);
   for (int64_t i = n - 1; i > 0; --i) {
     std::swap(values[i], values[generator.below(static_cast<uint64_t>(i + 1))]);
   }
@@ -50,16 +52,6 @@ Tensor distinct_values(const Shape& sizes, uint64_t seed) {
 Tensor constant(const std::vector<double>& values, const Shape& sizes) {
   return from_vector(values, sizes, {.dtype = kFloat64});
 }
-
-Tensor labels(const std::vector<int64_t>& values, const Shape& sizes) {
-  return from_vector(values, sizes, {.dtype = kInt64});
-}
-
-#define EXPECT_GRADCHECK(f, ...)                  \
-  do {                                            \
-    const auto result = gradcheck(f, __VA_ARGS__); \
-    EXPECT_TRUE(result.passed) << result.message; \
-  } while (false)
 
 }  // namespace
 
@@ -172,8 +164,7 @@ TEST(GradcheckExp, Exp) {
 }
 
 TEST(GradcheckLog, LogOnPositiveInputs) {
-  EXPECT_GRADCHECK([](const auto& in) { return log(in[0]); },
-                   {random_input({3, 4}, 37, 0.2, 3.0)});
+  EXPECT_GRADCHECK([](const auto& in) { return log(in[0]); }, {random_input({3, 4}, 37, 0.2, 3.0)});
 }
 
 TEST(GradcheckSqrt, SqrtOnPositiveInputs) {
@@ -255,7 +246,7 @@ TEST(GradcheckSelection, WhereBroadcasts) {
 }
 
 TEST(GradcheckSelection, WhereWithInt64Condition) {
-  const Tensor condition = labels({0, 1, 1, 0}, {4});
+  const Tensor condition = make_int({0, 1, 1, 0}, {4});
   EXPECT_GRADCHECK([condition](const auto& in) { return where(condition, in[0], in[1]); },
                    {random_input({2, 4}, 56), random_input({2, 4}, 57)});
 }
@@ -323,14 +314,20 @@ TEST(GradcheckReduce, SumAll) {
 
 TEST(GradcheckReduce, SumOverDims) {
   EXPECT_GRADCHECK([](const auto& in) { return sum(in[0], {1}); }, {random_input({2, 3, 4}, 77)});
-  EXPECT_GRADCHECK([](const auto& in) { return sum(in[0], {0, 2}); },
-                   {random_input({2, 3, 4}, 78)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return sum(in[0], {0, 2});
+      },
+      {random_input({2, 3, 4}, 78)});
   EXPECT_GRADCHECK([](const auto& in) { return sum(in[0], {-1}); }, {random_input({2, 3, 4}, 79)});
 }
 
 TEST(GradcheckReduce, SumKeepdim) {
-  EXPECT_GRADCHECK([](const auto& in) { return sum(in[0], {0, 2}, true); },
-                   {random_input({2, 3, 4}, 80)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return sum(in[0], {0, 2}, true);
+      },
+      {random_input({2, 3, 4}, 80)});
   EXPECT_GRADCHECK([](const auto& in) { return sum(in[0], {}, true); }, {random_input({2, 3}, 81)});
 }
 
@@ -339,10 +336,12 @@ TEST(GradcheckReduce, MeanAll) {
 }
 
 TEST(GradcheckReduce, MeanOverDims) {
-  EXPECT_GRADCHECK([](const auto& in) { return mean(in[0], {1}); },
-                   {random_input({2, 3, 4}, 83)});
-  EXPECT_GRADCHECK([](const auto& in) { return mean(in[0], {-1, 0}, true); },
-                   {random_input({2, 3, 4}, 84)});
+  EXPECT_GRADCHECK([](const auto& in) { return mean(in[0], {1}); }, {random_input({2, 3, 4}, 83)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return mean(in[0], {-1, 0}, true);
+      },
+      {random_input({2, 3, 4}, 84)});
 }
 
 TEST(GradcheckReduce, MaxAll) {
@@ -353,8 +352,7 @@ TEST(GradcheckReduce, MaxOverDim) {
   EXPECT_GRADCHECK([](const auto& in) { return max(in[0], 1); }, {distinct_values({3, 4}, 86)});
   EXPECT_GRADCHECK([](const auto& in) { return max(in[0], 0, true); },
                    {distinct_values({3, 4}, 87)});
-  EXPECT_GRADCHECK([](const auto& in) { return max(in[0], -2); },
-                   {distinct_values({2, 3, 2}, 88)});
+  EXPECT_GRADCHECK([](const auto& in) { return max(in[0], -2); }, {distinct_values({2, 3, 2}, 88)});
 }
 
 TEST(GradcheckReduce, MinAll) {
@@ -368,8 +366,11 @@ TEST(GradcheckReduce, MinOverDim) {
 }
 
 TEST(GradcheckReduce, SumToUndoesBroadcast) {
-  EXPECT_GRADCHECK([](const auto& in) { return sum_to(in[0], {3, 1}); },
-                   {random_input({2, 3, 4}, 92)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return sum_to(in[0], {3, 1});
+      },
+      {random_input({2, 3, 4}, 92)});
 }
 
 // ---- Softmax -----------------------------------------------------------------------------------
@@ -407,66 +408,84 @@ TEST(GradcheckSoftmax, LogSoftmaxAlongNegativeDim) {
 // ---- Joining and indexing ------------------------------------------------------------------
 
 TEST(GradcheckJoin, ConcatAlongDimZero) {
-  EXPECT_GRADCHECK([](const auto& in) { return concat({in[0], in[1]}, 0); },
-                   {random_input({2, 3}, 99), random_input({1, 3}, 100)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return concat({in[0], in[1]}, 0);
+      },
+      {random_input({2, 3}, 99), random_input({1, 3}, 100)});
 }
 
 TEST(GradcheckJoin, ConcatAlongDimOneWithThreeInputs) {
-  EXPECT_GRADCHECK([](const auto& in) { return concat({in[0], in[1], in[2]}, 1); },
-                   {random_input({2, 1}, 101), random_input({2, 3}, 102), random_input({2, 2}, 103)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return concat({in[0], in[1], in[2]}, 1);
+      },
+      {random_input({2, 1}, 101), random_input({2, 3}, 102), random_input({2, 2}, 103)});
 }
 
 TEST(GradcheckJoin, ConcatSameTensorTwice) {
-  EXPECT_GRADCHECK([](const auto& in) { return concat({in[0], in[0]}, 0); },
-                   {random_input({2, 2}, 104)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return concat({in[0], in[0]}, 0);
+      },
+      {random_input({2, 2}, 104)});
 }
 
 TEST(GradcheckJoin, ConcatOfNonContiguousInput) {
-  EXPECT_GRADCHECK([](const auto& in) { return concat({in[0].t(), in[1]}, 0); },
-                   {random_input({3, 2}, 105), random_input({1, 3}, 106)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return concat({in[0].t(), in[1]}, 0);
+      },
+      {random_input({3, 2}, 105), random_input({1, 3}, 106)});
 }
 
 TEST(GradcheckJoin, StackAlongDimZero) {
-  EXPECT_GRADCHECK([](const auto& in) { return stack({in[0], in[1]}, 0); },
-                   {random_input({2, 3}, 107), random_input({2, 3}, 108)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return stack({in[0], in[1]}, 0);
+      },
+      {random_input({2, 3}, 107), random_input({2, 3}, 108)});
 }
 
 TEST(GradcheckJoin, StackAlongLastDim) {
-  EXPECT_GRADCHECK([](const auto& in) { return stack({in[0], in[1], in[2]}, -1); },
-                   {random_input({3}, 109), random_input({3}, 110), random_input({3}, 111)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return stack({in[0], in[1], in[2]}, -1);
+      },
+      {random_input({3}, 109), random_input({3}, 110), random_input({3}, 111)});
 }
 
 TEST(GradcheckIndex, GatherAlongDimOne) {
-  const Tensor index = labels({2, 0, 1, 1, 3, 3}, {3, 2});  // repeats accumulate
+  const Tensor index = make_int({2, 0, 1, 1, 3, 3}, {3, 2});  // repeats accumulate
   EXPECT_GRADCHECK([index](const auto& in) { return gather(in[0], 1, index); },
                    {random_input({3, 4}, 112)});
 }
 
 TEST(GradcheckIndex, GatherAlongDimZero) {
-  const Tensor index = labels({2, 0, 2, 1}, {1, 4});
+  const Tensor index = make_int({2, 0, 2, 1}, {1, 4});
   EXPECT_GRADCHECK([index](const auto& in) { return gather(in[0], 0, index); },
                    {random_input({3, 4}, 113)});
 }
 
 TEST(GradcheckIndex, GatherWithIndexPassedAsInput) {
   EXPECT_GRADCHECK([](const auto& in) { return gather(in[0], 1, in[1]); },
-                   {random_input({3, 4}, 114), labels({3, 0, 1}, {3, 1})});
+                   {random_input({3, 4}, 114), make_int({3, 0, 1}, {3, 1})});
 }
 
 TEST(GradcheckIndex, IndexSelectRows) {
-  const Tensor index = labels({2, 0, 2}, {3});
+  const Tensor index = make_int({2, 0, 2}, {3});
   EXPECT_GRADCHECK([index](const auto& in) { return index_select(in[0], 0, index); },
                    {random_input({3, 4}, 115)});
 }
 
 TEST(GradcheckIndex, IndexSelectColumns) {
-  const Tensor index = labels({3, 1}, {2});
+  const Tensor index = make_int({3, 1}, {2});
   EXPECT_GRADCHECK([index](const auto& in) { return index_select(in[0], 1, index); },
                    {random_input({3, 4}, 116)});
 }
 
 TEST(GradcheckIndex, IndexSelectOfNonContiguousInput) {
-  const Tensor index = labels({1, 1, 0}, {3});
+  const Tensor index = make_int({1, 1, 0}, {3});
   EXPECT_GRADCHECK([index](const auto& in) { return index_select(in[0].t(), 1, index); },
                    {random_input({3, 4}, 117)});
 }
@@ -483,8 +502,11 @@ Tensor weights(const Shape& sizes) {
 }  // namespace
 
 TEST(GradcheckViews, Reshape) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].reshape({4, 3}) * weights({4, 3}); },
-                   {random_input({3, 4}, 118)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].reshape({4, 3}) * weights({4, 3});
+      },
+      {random_input({3, 4}, 118)});
 }
 
 TEST(GradcheckViews, ReshapeOfNonContiguousCopies) {
@@ -493,40 +515,64 @@ TEST(GradcheckViews, ReshapeOfNonContiguousCopies) {
 }
 
 TEST(GradcheckViews, View) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].view({2, 6}) * weights({2, 6}); },
-                   {random_input({3, 4}, 120)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].view({2, 6}) * weights({2, 6});
+      },
+      {random_input({3, 4}, 120)});
 }
 
 TEST(GradcheckViews, Flatten) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].flatten(1) * weights({2, 6}); },
-                   {random_input({2, 3, 2}, 121)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].flatten(1) * weights({2, 6});
+      },
+      {random_input({2, 3, 2}, 121)});
 }
 
 TEST(GradcheckViews, Permute) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].permute({2, 0, 1}) * weights({4, 2, 3}); },
-                   {random_input({2, 3, 4}, 122)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].permute({2, 0, 1}) * weights({4, 2, 3});
+      },
+      {random_input({2, 3, 4}, 122)});
 }
 
 TEST(GradcheckViews, Transpose) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].transpose(0, 2) * weights({4, 3, 2}); },
-                   {random_input({2, 3, 4}, 123)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].transpose(0, 2) * weights({4, 3, 2});
+      },
+      {random_input({2, 3, 4}, 123)});
 }
 
 TEST(GradcheckViews, TwoDimTranspose) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].t() * weights({4, 3}); },
-                   {random_input({3, 4}, 124)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 124)});
 }
 
 TEST(GradcheckViews, Narrow) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].narrow(1, 1, 2) * weights({3, 2}); },
-                   {random_input({3, 4}, 125)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].narrow(1, 1, 2) * weights({3, 2});
+      },
+      {random_input({3, 4}, 125)});
 }
 
 TEST(GradcheckViews, SliceWithStep) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].slice(1, 0, 5, 2) * weights({2, 3}); },
-                   {random_input({2, 5}, 126)});
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].slice(0, 1, 4, 2) * weights({2, 2}); },
-                   {random_input({4, 2}, 127)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].slice(1, 0, 5, 2) * weights({2, 3});
+      },
+      {random_input({2, 5}, 126)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].slice(0, 1, 4, 2) * weights({2, 2});
+      },
+      {random_input({4, 2}, 127)});
 }
 
 TEST(GradcheckViews, Select) {
@@ -537,43 +583,67 @@ TEST(GradcheckViews, Select) {
 }
 
 TEST(GradcheckViews, SqueezeAll) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].squeeze() * weights({3, 2}); },
-                   {random_input({1, 3, 1, 2}, 130)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].squeeze() * weights({3, 2});
+      },
+      {random_input({1, 3, 1, 2}, 130)});
 }
 
 TEST(GradcheckViews, SqueezeOneDim) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].squeeze(2) * weights({1, 3, 2}); },
-                   {random_input({1, 3, 1, 2}, 131)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].squeeze(2) * weights({1, 3, 2});
+      },
+      {random_input({1, 3, 1, 2}, 131)});
 }
 
 TEST(GradcheckViews, Unsqueeze) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].unsqueeze(1) * weights({3, 1, 2}); },
-                   {random_input({3, 2}, 132)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].unsqueeze(1) * weights({3, 1, 2});
+      },
+      {random_input({3, 2}, 132)});
 }
 
 TEST(GradcheckViews, Expand) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].expand({2, 3, 4}) * weights({2, 3, 4}); },
-                   {random_input({3, 1}, 133)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].expand({2, 3, 4}) * weights({2, 3, 4});
+      },
+      {random_input({3, 1}, 133)});
 }
 
 TEST(GradcheckViews, ContiguousOfTransposeCopies) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].t().contiguous() * weights({4, 3}); },
-                   {random_input({3, 4}, 134)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].t().contiguous() * weights({4, 3});
+      },
+      {random_input({3, 4}, 134)});
 }
 
 TEST(GradcheckViews, ContiguousOfContiguousIsIdentity) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].contiguous() * weights({3, 4}); },
-                   {random_input({3, 4}, 135)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].contiguous() * weights({3, 4});
+      },
+      {random_input({3, 4}, 135)});
 }
 
 TEST(GradcheckViews, Clone) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].clone() * weights({3, 4}); },
-                   {random_input({3, 4}, 136)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].clone() * weights({3, 4});
+      },
+      {random_input({3, 4}, 136)});
 }
 
 TEST(GradcheckViews, ToSameDtypeIsIdentity) {
-  EXPECT_GRADCHECK([](const auto& in) { return in[0].to(kFloat64) * weights({3, 4}); },
-                   {random_input({3, 4}, 137)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return in[0].to(kFloat64) * weights({3, 4});
+      },
+      {random_input({3, 4}, 137)});
 }
 
 TEST(GradcheckViews, ToFloat32AndBackPassesTheGradientThrough) {
@@ -591,18 +661,97 @@ TEST(GradcheckViews, ToFloat32AndBackPassesTheGradientThrough) {
 TEST(GradcheckViews, ChainOfViews) {
   EXPECT_GRADCHECK(
       [](const auto& in) {
-        return in[0].permute({1, 0, 2}).slice(2, 0, 4, 3).reshape({3, 4}).unsqueeze(0).expand(
-                   {2, 3, 4}) *
+        return in[0]
+                   .permute({1, 0, 2})
+                   .slice(2, 0, 4, 3)
+                   .reshape({3, 4})
+                   .unsqueeze(0)
+                   .expand({2, 3, 4}) *
                weights({2, 3, 4});
       },
       {random_input({2, 3, 4}, 139)});
+}
+
+// ---- Backward with a non-contiguous incoming gradient ------------------------------------
+// Transposing (or expanding) the result makes the gradient that reaches the op a strided view.
+
+TEST(GradcheckStridedGradient, ElementwiseOpsReceivingATransposedGradient) {
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return relu(in[0]).t() * weights({4, 3});
+      },
+      {away_from_zero({3, 4}, 150)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return sigmoid(in[0]).t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 151)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return tanh(in[0]).t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 152)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return mul(in[0], in[1]).t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 153), random_input({4}, 154)});
+}
+
+TEST(GradcheckStridedGradient, SoftmaxReceivingATransposedGradient) {
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return softmax(in[0], 1).t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 155)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return log_softmax(in[0], 0).t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 156)});
+}
+
+TEST(GradcheckStridedGradient, MatmulReceivingATransposedGradient) {
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return matmul(in[0], in[1]).t() * weights({2, 3});
+      },
+      {random_input({3, 4}, 157), random_input({4, 2}, 158)});
+}
+
+TEST(GradcheckStridedGradient, IndexingReceivingATransposedGradient) {
+  const Tensor index = make_int({2, 0, 1, 1, 3, 3}, {3, 2});
+  EXPECT_GRADCHECK(
+      [index](const auto& in) {
+        return gather(in[0], 1, index).t() * weights({2, 3});
+      },
+      {random_input({3, 4}, 159)});
+  const Tensor rows = make_int({2, 0, 2}, {3});
+  EXPECT_GRADCHECK(
+      [rows](const auto& in) {
+        return index_select(in[0], 0, rows).t() * weights({4, 3});
+      },
+      {random_input({3, 4}, 160)});
+}
+
+TEST(GradcheckStridedGradient, ReductionsReceivingAnExpandedGradient) {
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return sum(in[0], {1}, true).expand({3, 4}) * weights({3, 4});
+      },
+      {random_input({3, 4}, 161)});
+  EXPECT_GRADCHECK(
+      [](const auto& in) {
+        return max(in[0], 0, true).expand({3, 4}) * weights({3, 4});
+      },
+      {distinct_values({3, 4}, 162)});
 }
 
 // ---- A composed function ------------------------------------------------------------------------
 
 TEST(GradcheckComposed, TanhLayerThenCrossEntropy) {
   // loss = -mean_n log_softmax(tanh(x W + b))[n, label_n]
-  const Tensor target = labels({2, 0, 1, 2}, {4, 1});
+  const Tensor target = make_int({2, 0, 1, 2}, {4, 1});
   EXPECT_GRADCHECK(
       [target](const auto& in) {
         const Tensor hidden = tanh(add(matmul(in[0], in[1]), in[2]));
@@ -633,9 +782,8 @@ namespace {
 Tensor square_with_doubled_gradient(const Tensor& x) {
   Tensor out = mul(x.detach(), x.detach());
   if (any_requires_grad({x})) {
-    record("WrongSquareBackward", out, {x}, [x = x.detach()](const Tensor& g) {
-      return grads(mul(g, x) * 4.0);
-    });
+    record("WrongSquareBackward", out, {x},
+           [x = x.detach()](const Tensor& g) { return grads(mul(g, x) * 4.0); });
   }
   return out;
 }
@@ -654,9 +802,8 @@ TEST(GradcheckItself, PassesForTheCorrectGradientOfTheSameFunction) {
 
 TEST(GradcheckItself, FailsForADeliberatelyWrongGradient) {
   const Tensor x = from_vector(std::vector<double>{0.5, -1.5, 2.0}, {3}, kGrad);
-  const GradcheckResult result =
-      gradcheck([](const std::vector<Tensor>& in) { return square_with_doubled_gradient(in[0]); },
-                {x});
+  const GradcheckResult result = gradcheck(
+      [](const std::vector<Tensor>& in) { return square_with_doubled_gradient(in[0]); }, {x});
   EXPECT_FALSE(result.passed);
   EXPECT_FALSE(static_cast<bool>(result));
   // The worst element is x[2] = 2: analytic 4 * 2 = 8 against numeric 2 * 2 = 4.

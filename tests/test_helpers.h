@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,31 +21,81 @@ inline std::string data_path(const std::string& relative) {
 inline ::testing::AssertionResult all_close(const Tensor& actual, const Tensor& expected,
                                             double rtol, double atol) {
   if (actual.sizes() != expected.sizes()) {
-    return ::testing::AssertionFailure() << "shape " << shape_str(actual.sizes()) << " vs "
-                                         << shape_str(expected.sizes());
+    return ::testing::AssertionFailure()
+           << "shape " << shape_str(actual.sizes()) << " vs " << shape_str(expected.sizes());
   }
   const std::vector<double> a = actual.to_vector<double>();
   const std::vector<double> e = expected.to_vector<double>();
   for (size_t i = 0; i < a.size(); ++i) {
     if (!(std::fabs(a[i] - e[i]) <= atol + rtol * std::fabs(e[i]))) {
       return ::testing::AssertionFailure() << "element " << i << ": " << a[i] << " vs expected "
-                                           << e[i] << " (rtol " << rtol << ", atol " << atol
-                                           << ")";
+                                           << e[i] << " (rtol " << rtol << ", atol " << atol << ")";
     }
   }
   return ::testing::AssertionSuccess();
 }
 
 // Runs `statement` and checks it throws timbre::Error whose message contains `fragment`.
-#define EXPECT_ERROR_CONTAINS(statement, fragment)                                      \
-  do {                                                                                  \
-    try {                                                                               \
-      statement;                                                                        \
-      ADD_FAILURE() << "expected timbre::Error containing \"" << fragment << "\"";      \
-    } catch (const ::timbre::Error& error) {                                            \
-      EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)            \
-          << "message was: " << error.what();                                           \
-    }                                                                                   \
+#define EXPECT_ERROR_CONTAINS(statement, fragment)                                 \
+  do {                                                                             \
+    try {                                                                          \
+      statement;                                                                   \
+      ADD_FAILURE() << "expected timbre::Error containing \"" << fragment << "\""; \
+    } catch (const ::timbre::Error& error) {                                       \
+      EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)       \
+          << "message was: " << error.what();                                      \
+    }                                                                              \
+  } while (false)
+
+// Default tolerance of expect_tensor and expect_same; callers needing another pass it explicitly.
+inline constexpr double kDefaultTolerance = 1e-6;
+
+// A tensor of the given sizes holding `values` (row-major), of dtype `dtype`.
+inline Tensor make(const std::vector<double>& values, const Shape& sizes, DType dtype = kFloat32) {
+  return from_vector(values, sizes, {.dtype = dtype});
+}
+
+// An int64 tensor of the given sizes holding `values` (row-major): indices, labels, targets.
+inline Tensor make_int(const std::vector<int64_t>& values, const Shape& sizes) {
+  return from_vector(values, sizes, {.dtype = kInt64});
+}
+
+// Uniform values in [low, high) from a generator seeded with `seed`.
+inline Tensor random_uniform(const Shape& sizes, uint64_t seed, const TensorOptions& options,
+                             double low = -1.0, double high = 1.0) {
+  Generator generator(seed);
+  return uniform(sizes, low, high, options, &generator);
+}
+
+// Checks the shape of `actual` and each value (row-major) to within `tolerance`.
+inline void expect_tensor(const Tensor& actual, const Shape& sizes,
+                          const std::vector<double>& expected,
+                          double tolerance = kDefaultTolerance) {
+  ASSERT_EQ(actual.sizes(), sizes) << actual.to_string();
+  const std::vector<double> values = actual.to_vector<double>();
+  ASSERT_EQ(values.size(), expected.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_NEAR(values[i], expected[i], tolerance) << "at flat index " << i;
+  }
+}
+
+// Checks that two tensors have the same shape and the same values to within `tolerance`.
+inline void expect_same(const Tensor& actual, const Tensor& expected,
+                        double tolerance = kDefaultTolerance) {
+  expect_tensor(actual, expected.sizes(), expected.to_vector<double>(), tolerance);
+}
+
+// Checks that every value of `t` is finite (no inf or NaN).
+inline void expect_all_finite(const Tensor& t) {
+  for (double v : t.to_vector<double>())
+    EXPECT_TRUE(std::isfinite(v)) << t.to_string();
+}
+
+// Runs gradcheck(f, inputs...) and checks that it passed, printing its message if not.
+#define EXPECT_GRADCHECK(f, ...)                   \
+  do {                                             \
+    const auto result = gradcheck(f, __VA_ARGS__); \
+    EXPECT_TRUE(result.passed) << result.message;  \
   } while (false)
 
 }  // namespace timbre::testing

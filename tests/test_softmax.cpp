@@ -5,32 +5,17 @@
 #include <cmath>
 #include <vector>
 
+#include "test_helpers.h"
 #include "timbre.h"
 
 using namespace timbre;
+using namespace timbre::testing;
 
 namespace {
-
-Tensor make(const std::vector<double>& values, const Shape& sizes, DType dtype = kFloat32) {
-  return from_vector(values, sizes, {.dtype = dtype});
-}
 
 Tensor random_logits(const Shape& sizes, uint64_t seed, DType dtype = kFloat64) {
   Generator generator(seed);
   return randn(sizes, {.dtype = dtype}, &generator) * 2.0;
-}
-
-void expect_same(const Tensor& actual, const Tensor& expected, double tolerance) {
-  ASSERT_EQ(actual.sizes(), expected.sizes());
-  const std::vector<double> a = actual.to_vector<double>();
-  const std::vector<double> e = expected.to_vector<double>();
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_NEAR(a[i], e[i], tolerance) << "at flat index " << i;
-  }
-}
-
-void expect_all_finite(const Tensor& t) {
-  for (double v : t.to_vector<double>()) EXPECT_TRUE(std::isfinite(v)) << t.to_string();
 }
 
 // softmax of x along `dim`, written out: exp(x) / sum exp(x), computed in float64.
@@ -44,11 +29,13 @@ Tensor direct_softmax(const Tensor& x, int64_t dim) {
 TEST(Softmax, RowsSumToOne) {
   const Tensor y = softmax(random_logits({4, 7}, 1), 1);
   const std::vector<double> sums = sum(y, {1}).to_vector<double>();
-  for (double s : sums) EXPECT_NEAR(s, 1.0, 1e-12);
+  for (double s : sums)
+    EXPECT_NEAR(s, 1.0, 1e-12);
 }
 
 TEST(Softmax, ValuesArePositive) {
-  for (double v : softmax(random_logits({3, 5}, 2), 1).to_vector<double>()) EXPECT_GT(v, 0.0);
+  for (double v : softmax(random_logits({3, 5}, 2), 1).to_vector<double>())
+    EXPECT_GT(v, 0.0);
 }
 
 TEST(Softmax, MatchesDirectFormula) {
@@ -120,7 +107,25 @@ TEST(Softmax, OnTransposedInput) {
   expect_same(softmax(x, 0), direct_softmax(x, 0), 1e-12);
 }
 
-TEST(Softmax, RejectsOutOfRangeDim) { EXPECT_THROW(softmax(zeros({2, 3}), 2), Error); }
+TEST(Softmax, GivesZeroWeightToMinusInfinity) {
+  const Tensor y = softmax(make({-INFINITY, 0, -INFINITY, 0}, {4}, kFloat64), 0);
+  expect_same(y, make({0, 0.5, 0, 0.5}, {4}, kFloat64), 1e-15);
+}
+
+TEST(Softmax, OverASizeOneDimGivesOnes) {
+  expect_same(softmax(random_logits({3, 1}, 16), 1), ones({3, 1}, {.dtype = kFloat64}), 0.0);
+}
+
+TEST(Softmax, LargeInputMatchesDirectFormula) {
+  // 64 x 1024 = 65536 elements: above the size at which the kernel splits rows over threads.
+  const Tensor x = random_logits({64, 1024}, 17);
+  expect_same(softmax(x, 1), direct_softmax(x, 1), 1e-12);
+  expect_same(softmax(x, 0), direct_softmax(x, 0), 1e-12);
+}
+
+TEST(Softmax, RejectsOutOfRangeDim) {
+  EXPECT_THROW(softmax(zeros({2, 3}), 2), Error);
+}
 
 TEST(Softmax, RejectsInt64) {
   EXPECT_THROW(softmax(from_vector(std::vector<int64_t>{1, 2}, {2}), 0), Error);
@@ -141,7 +146,8 @@ TEST(LogSoftmax, EqualsXMinusLogSumExp) {
 
 TEST(LogSoftmax, ExponentialsSumToOne) {
   const Tensor z = log_softmax(random_logits({3, 5}, 13), 1);
-  for (double s : sum(exp(z), {1}).to_vector<double>()) EXPECT_NEAR(s, 1.0, 1e-12);
+  for (double s : sum(exp(z), {1}).to_vector<double>())
+    EXPECT_NEAR(s, 1.0, 1e-12);
 }
 
 TEST(LogSoftmax, IsStableForHugeLogits) {

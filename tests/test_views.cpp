@@ -4,7 +4,9 @@
 using namespace timbre;
 
 namespace {
-Tensor grid() { return arange(24).reshape({2, 3, 4}); }  // value = 12 i + 4 j + k
+Tensor grid() {
+  return arange(24).reshape({2, 3, 4});
+}  // value = 12 i + 4 j + k
 }  // namespace
 
 TEST(Views, ReshapeOfContiguousIsAView) {

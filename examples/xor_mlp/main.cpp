@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
     const Tensor loss = mean(pow(prediction - y, 2.0));
 
     // Backward: d loss / d parameter for every parameter, into .grad.
-    for (Tensor* p : parameters) p->zero_grad();
+    for (Tensor* p : parameters)
+      p->zero_grad();
     loss.backward();
 
     // Gradient descent: p <- p - lr * grad. Done without recording (these are not model ops),

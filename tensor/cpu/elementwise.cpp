@@ -24,9 +24,11 @@ void unary_loop(const Tensor& x, const Tensor& out, F f) {
                     T* o = result + offset[0];
                     const T* a = in + offset[1];
                     if (stride[0] == 1 && stride[1] == 1) {
-                      for (int64_t i = 0; i < count; ++i) o[i] = f(a[i]);  // vectorisable
+                      for (int64_t i = 0; i < count; ++i)
+                        o[i] = f(a[i]);  // vectorisable
                     } else {
-                      for (int64_t i = 0; i < count; ++i) o[i * stride[0]] = f(a[i * stride[1]]);
+                      for (int64_t i = 0; i < count; ++i)
+                        o[i * stride[0]] = f(a[i * stride[1]]);
                     }
                   });
 }
@@ -47,10 +49,12 @@ void binary_loop(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
                     const T* l = left + offset[1];
                     const T* r = right + offset[2];
                     if (stride[0] == 1 && stride[1] == 1 && stride[2] == 1) {
-                      for (int64_t i = 0; i < count; ++i) o[i] = f(l[i], r[i]);
+                      for (int64_t i = 0; i < count; ++i)
+                        o[i] = f(l[i], r[i]);
                     } else if (stride[0] == 1 && stride[1] == 1 && stride[2] == 0) {
                       const T scalar = r[0];  // e.g. x * 2 or adding a bias row
-                      for (int64_t i = 0; i < count; ++i) o[i] = f(l[i], scalar);
+                      for (int64_t i = 0; i < count; ++i)
+                        o[i] = f(l[i], scalar);
                     } else {
                       for (int64_t i = 0; i < count; ++i) {
                         o[i * stride[0]] = f(l[i * stride[1]], r[i * stride[2]]);
@@ -65,16 +69,24 @@ void unary(UnaryOp op, const Tensor& x, const UnaryParams& p, const Tensor& out)
   dispatch_floating(x.dtype(), "unary op", [&]<typename T>() {
     using math::Unary;
     switch (op) {
-      case UnaryOp::Neg: return unary_loop<T>(x, out, [](T v) { return Unary<T>::neg(v); });
-      case UnaryOp::Exp: return unary_loop<T>(x, out, [](T v) { return Unary<T>::exp(v); });
-      case UnaryOp::Log: return unary_loop<T>(x, out, [](T v) { return Unary<T>::log(v); });
-      case UnaryOp::Sqrt: return unary_loop<T>(x, out, [](T v) { return Unary<T>::sqrt(v); });
-      case UnaryOp::Abs: return unary_loop<T>(x, out, [](T v) { return Unary<T>::abs(v); });
-      case UnaryOp::Sign: return unary_loop<T>(x, out, [](T v) { return Unary<T>::sign(v); });
-      case UnaryOp::Relu: return unary_loop<T>(x, out, [](T v) { return Unary<T>::relu(v); });
+      case UnaryOp::Neg:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::neg(v); });
+      case UnaryOp::Exp:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::exp(v); });
+      case UnaryOp::Log:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::log(v); });
+      case UnaryOp::Sqrt:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::sqrt(v); });
+      case UnaryOp::Abs:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::abs(v); });
+      case UnaryOp::Sign:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::sign(v); });
+      case UnaryOp::Relu:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::relu(v); });
       case UnaryOp::Sigmoid:
         return unary_loop<T>(x, out, [](T v) { return Unary<T>::sigmoid(v); });
-      case UnaryOp::Tanh: return unary_loop<T>(x, out, [](T v) { return Unary<T>::tanh(v); });
+      case UnaryOp::Tanh:
+        return unary_loop<T>(x, out, [](T v) { return Unary<T>::tanh(v); });
       case UnaryOp::PowScalar: {
         const T exponent = static_cast<T>(p.exponent);
         return unary_loop<T>(x, out, [=](T v) { return Unary<T>::pow(v, exponent); });
@@ -103,22 +115,30 @@ void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   dispatch_all(a.dtype(), "binary op", [&]<typename T>() {
     using B = math::Binary<T>;
     switch (op) {
-      case BinaryOp::Add: return binary_loop<T>(a, b, out, [](T l, T r) { return l + r; });
-      case BinaryOp::Sub: return binary_loop<T>(a, b, out, [](T l, T r) { return l - r; });
-      case BinaryOp::Mul: return binary_loop<T>(a, b, out, [](T l, T r) { return l * r; });
-      case BinaryOp::Div: return binary_loop<T>(a, b, out, [](T l, T r) { return B::div(l, r); });
-      case BinaryOp::Pow: return binary_loop<T>(a, b, out, [](T l, T r) { return B::pow(l, r); });
+      case BinaryOp::Add:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return l + r; });
+      case BinaryOp::Sub:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return l - r; });
+      case BinaryOp::Mul:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return l * r; });
+      case BinaryOp::Div:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return B::div(l, r); });
+      case BinaryOp::Pow:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return B::pow(l, r); });
       case BinaryOp::Maximum:
         return binary_loop<T>(a, b, out, [](T l, T r) { return B::maximum(l, r); });
       case BinaryOp::Minimum:
         return binary_loop<T>(a, b, out, [](T l, T r) { return B::minimum(l, r); });
-      case BinaryOp::Equal: return binary_loop<T>(a, b, out, [](T l, T r) { return T(l == r); });
+      case BinaryOp::Equal:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return T(l == r); });
       case BinaryOp::NotEqual:
         return binary_loop<T>(a, b, out, [](T l, T r) { return T(l != r); });
-      case BinaryOp::Greater: return binary_loop<T>(a, b, out, [](T l, T r) { return T(l > r); });
+      case BinaryOp::Greater:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return T(l > r); });
       case BinaryOp::GreaterEqual:
         return binary_loop<T>(a, b, out, [](T l, T r) { return T(l >= r); });
-      case BinaryOp::Less: return binary_loop<T>(a, b, out, [](T l, T r) { return T(l < r); });
+      case BinaryOp::Less:
+        return binary_loop<T>(a, b, out, [](T l, T r) { return T(l < r); });
       case BinaryOp::LessEqual:
         return binary_loop<T>(a, b, out, [](T l, T r) { return T(l <= r); });
       case BinaryOp::ReluBackward:
@@ -139,18 +159,19 @@ void where(const Tensor& condition, const Tensor& a, const Tensor& b, const Tens
     const T* r = b.data_ptr<T>();
     T* o = out.data_ptr<T>();
     const Shape& sizes = out.sizes();
-    for_each_row<4>(sizes,
-                    {out.strides(), broadcast_strides(condition.sizes(), condition.strides(), sizes),
-                     broadcast_strides(a.sizes(), a.strides(), sizes),
-                     broadcast_strides(b.sizes(), b.strides(), sizes)},
-                    [&](const std::array<int64_t, 4>& offset, int64_t count,
-                        const std::array<int64_t, 4>& stride) {
-                      for (int64_t i = 0; i < count; ++i) {
-                        const bool take_a = c[offset[1] + i * stride[1]] != T(0);
-                        o[offset[0] + i * stride[0]] =
-                            take_a ? l[offset[2] + i * stride[2]] : r[offset[3] + i * stride[3]];
-                      }
-                    });
+    for_each_row<4>(
+        sizes,
+        {out.strides(), broadcast_strides(condition.sizes(), condition.strides(), sizes),
+         broadcast_strides(a.sizes(), a.strides(), sizes),
+         broadcast_strides(b.sizes(), b.strides(), sizes)},
+        [&](const std::array<int64_t, 4>& offset, int64_t count,
+            const std::array<int64_t, 4>& stride) {
+          for (int64_t i = 0; i < count; ++i) {
+            const bool take_a = c[offset[1] + i * stride[1]] != T(0);
+            o[offset[0] + i * stride[0]] =
+                take_a ? l[offset[2] + i * stride[2]] : r[offset[3] + i * stride[3]];
+          }
+        });
   });
 }
 
@@ -166,7 +187,8 @@ void copy(const Tensor& dst, const Tensor& src) {
                         D* o = out + offset[0];
                         const S* a = in + offset[1];
                         if (stride[0] == 1 && stride[1] == 1) {
-                          for (int64_t i = 0; i < count; ++i) o[i] = static_cast<D>(a[i]);
+                          for (int64_t i = 0; i < count; ++i)
+                            o[i] = static_cast<D>(a[i]);
                         } else {
                           for (int64_t i = 0; i < count; ++i) {
                             o[i * stride[0]] = static_cast<D>(a[i * stride[1]]);
@@ -184,7 +206,8 @@ void fill(const Tensor& x, double value) {
     for_each_row<1>(x.sizes(), {x.strides()},
                     [&](const std::array<int64_t, 1>& offset, int64_t count,
                         const std::array<int64_t, 1>& stride) {
-                      for (int64_t i = 0; i < count; ++i) out[offset[0] + i * stride[0]] = typed;
+                      for (int64_t i = 0; i < count; ++i)
+                        out[offset[0] + i * stride[0]] = typed;
                     });
   });
 }

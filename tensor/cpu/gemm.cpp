@@ -8,14 +8,17 @@
 //      caches (numbers for the AVX-512 float kernel on a Zen 4 core: L1d 32 KiB, L2 1 MiB,
 //      L3 32 MiB shared):
 //
-//        for jc in [0, N) step NC:          B block  Bp = B[pc:pc+KC, jc:jc+NC]  ~6 MiB -> L3
-//          for pc in [0, K) step KC:        (each thread packs its own blocks)
-//            pack Bp
-//            for ic in [0, M) step MC:      A block  Ap = A[ic:ic+MC, pc:pc+KC]  ~250 KiB -> L2
-//              pack Ap
-//              for jr in [0, NC) step NR:   B micro-panel Bp[:, jr:jr+NR]  KC x NR  -> L1/L2
-//                for ir in [0, MC) step MR: A micro-panel Ap[ir:ir+MR, :]  MR x KC  -> L1
-//                  micro-kernel: C[ic+ir : +MR, jc+jr : +NR] += Ap_micro * Bp_micro
+//        for jc in [0, N) step NC:          NC = 2048
+//          for pc in [0, K) step KC:        KC = 512
+//            pack B block Bp = B[pc:+KC, jc:+NC]         512 x 2048 x 4 B = 4 MiB   -> L3
+//            for ic in [0, M) step MC:      MC = 168
+//              pack A block Ap = A[ic:+MC, pc:+KC]       168 x 512 x 4 B = 336 KiB -> L2
+//              for jr in [0, NC) step NR:   B micro-panel Bp[:, jr:+NR]   512 x 32 = 64 KiB
+//                for ir in [0, MC) step MR: A micro-panel Ap[ir:+MR, :]   14 x 512 = 28 KiB
+//                  micro-kernel: C[ic+ir:+MR, jc+jr:+NR] += A micro-panel * B micro-panel
+//
+//      Both micro-panels come from L2 (the B one is reused for all MC / MR tiles of the jr
+//      loop); the kernel needs only 46 floats per 28 FMAs from them, far below what L2 delivers.
 //
 //   2. Packing. Before use, each block is copied into a contiguous buffer in exactly the order
 //      the micro-kernel reads it (A as [MR x KC] column-panels, B as [KC x NR] row-panels).
@@ -50,8 +53,8 @@ namespace {
 
 // A micro-kernel; see gemm_kernels.h for the exact contract.
 template <typename T>
-using MicroKernel = void (*)(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, int64_t m,
-                             int64_t n, T alpha, T beta);
+using MicroKernel = void (*)(int64_t kc, const T* ap, const T* bp, int64_t ldb, T* c, int64_t ldc,
+                             int64_t m, int64_t n, T alpha, T beta);
 
 // A micro-kernel plus the block sizes that suit it.
 //   mr, nr: register tile of the kernel.
@@ -74,14 +77,15 @@ constexpr int64_t kPortableMR = 4;
 constexpr int64_t kPortableNR = 16;
 
 template <typename T>
-void micro_kernel_portable(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, int64_t m,
-                           int64_t n, T alpha, T beta) {
+void micro_kernel_portable(int64_t kc, const T* ap, const T* bp, int64_t ldb, T* c, int64_t ldc,
+                           int64_t m, int64_t n, T alpha, T beta) {
   T acc[kPortableMR][kPortableNR] = {};
   for (int64_t k = 0; k < kc; ++k) {
     const T* a_k = ap + k * kPortableMR;  // A(0..MR-1, k)
-    const T* b_k = bp + k * kPortableNR;  // B(k, 0..NR-1)
+    const T* b_k = bp + k * ldb;          // B(k, 0..NR-1)
     for (int64_t r = 0; r < kPortableMR; ++r) {
-      for (int64_t j = 0; j < kPortableNR; ++j) acc[r][j] += a_k[r] * b_k[j];
+      for (int64_t j = 0; j < kPortableNR; ++j)
+        acc[r][j] += a_k[r] * b_k[j];
     }
   }
   for (int64_t r = 0; r < m; ++r) {
@@ -111,46 +115,49 @@ Kernel<T> choose_kernel() {
 #if TIMBRE_GEMM_X86_KERNELS
   __builtin_cpu_init();
   if (allowed("avx512") && __builtin_cpu_supports("avx512f")) {
-    // Per KC step the kernel reads 14 + 32 floats; KC = 384 keeps the A micro-panel
-    // (14 x 384 x 4 B = 21 KiB) in L1 and makes the C tile load/store per block negligible.
-    // MC = 168 = 12 x MR: A block 168 x 384 x 4 B = 252 KiB, a quarter of the 1 MiB L2.
-    // NC = 4096: B block 384 x 4096 x 4 B = 6 MiB, a fraction of the 32 MiB L3.
-    // For double the tile holds 16 columns (2 x 8 lanes) and KC is halved to keep the bytes.
-    if (kIsFloat) return {"avx512", detail::micro_kernel_avx512, detail::kAvx512MR,
-                          detail::kAvx512NRf32, 168, 384, 4096};
-    return {"avx512", detail::micro_kernel_avx512, detail::kAvx512MR, detail::kAvx512NRf64, 168,
-            192, 2048};
+    // Sizes for a Zen 4 core (L1d 32 KiB, L2 1 MiB, L3 32 MiB shared), checked by measurement
+    // (docs/performance.md):
+    //   KC = 512: an A micro-panel is 14 x 512 x 4 B = 28 KiB, so it stays in L1 while the
+    //             kernel sweeps it against B micro-panels; C tiles are loaded/stored once per
+    //             512 rank-1 updates, which is negligible. 384..1024 measured within noise.
+    //   MC = 168 = 12 x MR: the A block, 168 x 512 x 4 B = 336 KiB, stays in L2 with room to
+    //             spare for the B micro-panel streaming through (32 x 512 x 4 B = 64 KiB).
+    //   NC = 2048: the B block, 512 x 2048 x 4 B = 4 MiB per thread, sits in L3. (Each B value
+    //             is then used by MC = 168 rows of A, so even from DRAM it would keep up.)
+    // For double the tile holds 16 columns (2 x 8 lanes); KC is halved to keep the same bytes.
+    if (kIsFloat)
+      return {
+          "avx512", detail::micro_kernel_avx512, detail::kAvx512MR, detail::kAvx512NRf32, 168, 512,
+          2048};
+    return {
+        "avx512", detail::micro_kernel_avx512, detail::kAvx512MR, detail::kAvx512NRf64, 168, 256,
+        1024};
   }
   if (allowed("avx2") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    // 6 x 16 tile; A block 144 x 256 x 4 B = 144 KiB fits the smaller L2 (256 KiB-1 MiB) of
-    // older CPUs.
-    if (kIsFloat) return {"avx2", detail::micro_kernel_avx2, detail::kAvx2MR,
-                          detail::kAvx2NRf32, 144, 256, 4096};
-    return {"avx2", detail::micro_kernel_avx2, detail::kAvx2MR, detail::kAvx2NRf64, 144, 128,
-            2048};
+    // 6 x 16 tile; A micro-panel 6 x 256 x 4 B = 6 KiB in L1, A block 144 x 256 x 4 B =
+    // 144 KiB fits the smaller L2 (256 KiB - 1 MiB) of older CPUs.
+    if (kIsFloat)
+      return {"avx2", detail::micro_kernel_avx2, detail::kAvx2MR, detail::kAvx2NRf32, 144, 256,
+              2048};
+    return {"avx2", detail::micro_kernel_avx2, detail::kAvx2MR, detail::kAvx2NRf64, 144, 128, 2048};
   }
 #endif
   (void)allowed;
+  // Modest blocks that suit any cache hierarchy.
   return {"portable", micro_kernel_portable<T>, kPortableMR, kPortableNR, 128, 256, 2048};
 }
 
 template <typename T>
-Kernel<T> choose_kernel_tuned() {  // TUNING-TEMP
-  Kernel<T> k = choose_kernel<T>();
-  if (const char* e = std::getenv("TG_MC")) k.mc = std::atoll(e);
-  if (const char* e = std::getenv("TG_KC")) k.kc = std::atoll(e);
-  if (const char* e = std::getenv("TG_NC")) k.nc = std::atoll(e);
-  return k;
-}
-template <typename T>
 const Kernel<T>& kernel() {
-  static const Kernel<T> k = choose_kernel_tuned<T>();  // thread-safe one-time initialisation
+  static const Kernel<T> k = choose_kernel<T>();  // thread-safe one-time initialisation
   return k;
 }
 
 // ---- Small helpers ------------------------------------------------------------------------
 
-int64_t round_up(int64_t x, int64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
+int64_t round_up(int64_t x, int64_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
 
 // A heap buffer aligned to a 64-byte cache line, so that packed panels start on a line and the
 // micro-kernel's vector loads never straddle two lines. It only grows.
@@ -167,7 +174,7 @@ class AlignedBuffer {
     if (count > capacity_) {
       release();
       data_ = static_cast<T*>(
-          ::operator new(static_cast<std::size_t>(count) * sizeof(T), std::align_val_t{64}));
+          ::operator new (static_cast<std::size_t>(count) * sizeof(T), std::align_val_t{64}));
       capacity_ = count;
     }
     return data_;
@@ -175,7 +182,7 @@ class AlignedBuffer {
 
  private:
   void release() {
-    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    if (data_ != nullptr) ::operator delete (data_, std::align_val_t{64});
     data_ = nullptr;
     capacity_ = 0;
   }
@@ -203,7 +210,8 @@ template <typename T>
 void scale_c(int64_t M, int64_t N, T beta, T* c, int64_t ldc) {
   for (int64_t i = 0; i < M; ++i) {
     T* c_i = c + i * ldc;
-    for (int64_t j = 0; j < N; ++j) c_i[j] = (beta == T(0)) ? T(0) : beta * c_i[j];
+    for (int64_t j = 0; j < N; ++j)
+      c_i[j] = (beta == T(0)) ? T(0) : beta * c_i[j];
   }
 }
 
@@ -215,7 +223,8 @@ void gemm_small(int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t ar
   for (int64_t i = 0; i < M; ++i) {
     for (int64_t j = 0; j < N; ++j) {
       T sum = 0;
-      for (int64_t k = 0; k < K; ++k) sum += a[i * ars + k * acs] * b[k * brs + j * bcs];
+      for (int64_t k = 0; k < K; ++k)
+        sum += a[i * ars + k * acs] * b[k * brs + j * bcs];
       T& cij = c[i * ldc + j];
       cij = (beta == T(0)) ? alpha * sum : alpha * sum + beta * cij;
     }
@@ -227,62 +236,40 @@ void gemm_small(int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t ar
 // Packs an m x kc piece of A into one A micro-panel of mr rows (rows m..mr-1 are zero-filled):
 //   a:   points at A(i0, k0); A(i0 + r, k0 + k) = a[r * ars + k * acs]
 //   dst: [kc, mr], dst[k * mr + r] = A(i0 + r, k0 + k)
-// The inner loop runs along whichever index of A is contiguous, so reads are sequential.
+// dst is written in order. For a row-major A (acs == 1) that means reading the mr rows side by
+// side; each cache line read from a row then serves 16 consecutive k from L1. (Reading one row
+// at a time instead would scatter the writes over the whole panel, which measured slower.)
 template <typename T>
 void pack_a_panel(const T* a, int64_t ars, int64_t acs, int64_t m, int64_t kc, int64_t mr, T* dst) {
-  if (acs == 1) {  // A row-major: walk along each row
-    for (int64_t r = 0; r < m; ++r) {
-      const T* a_r = a + r * ars;
-      for (int64_t k = 0; k < kc; ++k) dst[k * mr + r] = a_r[k];
-    }
-  } else {  // A transposed (ars == 1) or general strides: walk down the columns
-    for (int64_t k = 0; k < kc; ++k) {
-      const T* a_k = a + k * acs;
-      for (int64_t r = 0; r < m; ++r) dst[k * mr + r] = a_k[r * ars];
-    }
-  }
   for (int64_t k = 0; k < kc; ++k) {
-    for (int64_t r = m; r < mr; ++r) dst[k * mr + r] = T(0);
+    const T* a_k = a + k * acs;  // A(i0, k0 + k)
+    T* d = dst + k * mr;
+    for (int64_t r = 0; r < m; ++r)
+      d[r] = a_k[r * ars];
+    for (int64_t r = m; r < mr; ++r)
+      d[r] = T(0);
   }
 }
 
 // Packs a kc x n piece of B into one B micro-panel of nr columns (columns n..nr-1 zero-filled):
 //   b:   points at B(k0, j0); B(k0 + k, j0 + j) = b[k * brs + j * bcs]
 //   dst: [kc, nr], dst[k * nr + j] = B(k0 + k, j0 + j)
+// dst is written in order; for a row-major B (bcs == 1) each k is a contiguous copy, which the
+// compiler vectorises. For a transposed B the nr columns are read side by side (see above).
 template <typename T>
 void pack_b_panel(const T* b, int64_t brs, int64_t bcs, int64_t kc, int64_t n, int64_t nr, T* dst) {
-  if (bcs == 1) {  // B row-major: each k is a contiguous copy (the compiler vectorises it)
-    for (int64_t k = 0; k < kc; ++k) {
-      const T* b_k = b + k * brs;
-      T* d = dst + k * nr;
-      for (int64_t j = 0; j < n; ++j) d[j] = b_k[j];
-      for (int64_t j = n; j < nr; ++j) d[j] = T(0);
-    }
-    return;
-  }
-  // B transposed (brs == 1) or general strides: walk down each column of B. Done for 64 k at a
-  // time, so that the part of dst being written (64 x nr values, 8 KiB for floats) stays in L1
-  // while the nr columns are visited one after the other.
-  constexpr int64_t kChunk = 64;
-  for (int64_t k0 = 0; k0 < kc; k0 += kChunk) {
-    const int64_t k1 = std::min(kc, k0 + kChunk);
-    for (int64_t j = 0; j < n; ++j) {
-      const T* b_j = b + j * bcs;
-      for (int64_t k = k0; k < k1; ++k) dst[k * nr + j] = b_j[k * brs];
-    }
-  }
   for (int64_t k = 0; k < kc; ++k) {
-    for (int64_t j = n; j < nr; ++j) dst[k * nr + j] = T(0);
-  }
-}
-
-// Asks the memory system to start loading `rows` runs of `len` contiguous elements, the runs
-// `stride` elements apart (one request per 64-byte cache line, into L2). Does not wait.
-template <typename T>
-void prefetch_runs(const T* p, int64_t rows, int64_t stride, int64_t len) {
-  constexpr int64_t kPerLine = 64 / static_cast<int64_t>(sizeof(T));
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t k = 0; k < len; k += kPerLine) __builtin_prefetch(p + r * stride + k, 0, 2);
+    const T* b_k = b + k * brs;  // B(k0 + k, j0)
+    T* d = dst + k * nr;
+    if (bcs == 1) {
+      for (int64_t j = 0; j < n; ++j)
+        d[j] = b_k[j];
+    } else {
+      for (int64_t j = 0; j < n; ++j)
+        d[j] = b_k[j * bcs];
+    }
+    for (int64_t j = n; j < nr; ++j)
+      d[j] = T(0);
   }
 }
 
@@ -296,8 +283,8 @@ void prefetch_runs(const T* p, int64_t rows, int64_t stride, int64_t len) {
 //           below guarantees it), so every element is computed the same way for any split.
 template <typename T>
 void gemm_serial(const Kernel<T>& ker, int64_t kc_max, int64_t M, int64_t N, int64_t K, T alpha,
-                 const T* a, int64_t ars, int64_t acs, const T* b, int64_t brs, int64_t bcs,
-                 T beta, T* c, int64_t ldc) {
+                 const T* a, int64_t ars, int64_t acs, const T* b, int64_t brs, int64_t bcs, T beta,
+                 T* c, int64_t ldc) {
   const int64_t mr = ker.mr, nr = ker.nr;
   // Blocks never larger than the problem (rounded up to whole micro-panels).
   const int64_t mc_max = std::min(ker.mc, round_up(M, mr));
@@ -305,6 +292,13 @@ void gemm_serial(const Kernel<T>& ker, int64_t kc_max, int64_t M, int64_t N, int
   PackBuffers<T>& buffers = thread_pack_buffers<T>();
   T* const a_pack = buffers.a.reserve(mc_max * kc_max);  // packed A block: [mc / mr][kc][mr]
   T* const b_pack = buffers.b.reserve(kc_max * nc_max);  // packed B block: [nc / nr][kc][nr]
+
+  // When A is a single micro-panel of rows (M <= MR, e.g. a batch of 10 in an LSTM step),
+  // every value of B is used by exactly one tile, so packing B would only copy it. Then the
+  // full-width micro-panels of a row-major B are read in place, with row stride ldb = brs;
+  // only a narrower last panel is packed, because the kernel needs its zero padding.
+  const bool b_in_place = (bcs == 1 && M <= mr);
+  const auto reads_b_in_place = [&](int64_t j) { return b_in_place && j + nr <= N; };
 
   for (int64_t jc = 0; jc < N; jc += nc_max) {
     const int64_t nc = std::min(nc_max, N - jc);
@@ -314,19 +308,9 @@ void gemm_serial(const Kernel<T>& ker, int64_t kc_max, int64_t M, int64_t N, int
       // on the first K block; later blocks accumulate onto it.
       const T beta_block = (pc == 0) ? beta : T(1);
 
-      // When an operand is read along K (a row-major A, a transposed B), each of its rows gives
-      // only kc contiguous values per block, too few for the hardware prefetchers to start
-      // streaming, and packing stalls on memory. So while this block is being computed, ask
-      // for the next block's rows ahead of time. (Only for A blocks that cover all of M; else
-      // the next A block is far in the future.)
-      if (pc + kc < K) {
-        const int64_t kc_next = std::min(kc_max, K - pc - kc);
-        if (brs == 1 && bcs != 1) prefetch_runs(b + (pc + kc) + jc * bcs, nc, bcs, kc_next);
-        if (acs == 1 && ars != 1 && M <= mc_max) prefetch_runs(a + (pc + kc), M, ars, kc_next);
-      }
-
       for (int64_t jr = 0; jr < nc; jr += nr) {  // B block -> nc / nr micro-panels
         const int64_t j = jc + jr;
+        if (reads_b_in_place(j)) continue;
         pack_b_panel(b + pc * brs + j * bcs, brs, bcs, kc, std::min(nr, N - j), nr,
                      b_pack + jr * kc);
       }
@@ -339,11 +323,14 @@ void gemm_serial(const Kernel<T>& ker, int64_t kc_max, int64_t M, int64_t N, int
                        a_pack + ir * kc);
         }
         // Every tile of C[ic : ic+mc, jc : jc+nc]. The B micro-panel (kc x nr) is reused for
-        // all mc / mr tiles of a column while the A micro-panels come from L2.
+        // all mc / mr tiles of a column of tiles. (Swapping the two loops, with a B block sized
+        // for L2 and an A block for L3 as BLIS does, measured ~10% slower here.)
         for (int64_t jr = 0; jr < nc; jr += nr) {
           for (int64_t ir = 0; ir < mc; ir += mr) {
             const int64_t i = ic + ir, j = jc + jr;
-            ker.fn(kc, a_pack + ir * kc, b_pack + jr * kc, c + i * ldc + j, ldc,
+            const bool in_place = reads_b_in_place(j);
+            const T* bp = in_place ? b + pc * brs + j : b_pack + jr * kc;
+            ker.fn(kc, a_pack + ir * kc, bp, in_place ? brs : nr, c + i * ldc + j, ldc,
                    std::min(mr, M - i), std::min(nr, N - j), alpha, beta_block);
           }
         }
@@ -354,13 +341,15 @@ void gemm_serial(const Kernel<T>& ker, int64_t kc_max, int64_t M, int64_t N, int
 
 // ---- Splitting the work between threads ---------------------------------------------------
 
-// Problems with fewer multiply-adds than this run on the calling thread only: starting the
-// OpenMP team (a few microseconds) would cost more than the second core saves.
-constexpr double kMinParallelMacs = 48.0 * 48.0 * 48.0;
-// Problems with fewer multiply-adds than this skip packing entirely (see gemm_small).
-constexpr double kMaxSmallMacs = 16.0 * 16.0 * 16.0;
-// Upper limit of the K block depth (see choose_kc).
-const int64_t kMaxKc = std::getenv("TG_MAXKC") ? std::atoll(std::getenv("TG_MAXKC")) : 2048;
+// Problems with fewer multiply-adds than this (about 25 us of work for one core) run on the
+// calling thread only. Waking a second thread costs a few microseconds on an idle machine, and
+// on a busy one (another program on the other core) it can cost a whole scheduler time slice,
+// milliseconds, which is a disaster for the many small products of an LSTM step.
+constexpr double kMinParallelMacs = 1.0e6;
+// Problems with fewer multiply-adds than this skip packing entirely (see gemm_small). Measured:
+// the packed path already wins from about 8 x 8 x 8 up (0.13 us vs 0.31 us), because its
+// buffers are reused between calls; below that, e.g. 1 x 1 x 1, the plain loops win.
+constexpr double kMaxSmallMacs = 4.0 * 4.0 * 4.0;
 
 // How `threads` threads split C: a grid of rows x cols parts, each a whole number of micro-panels.
 struct ThreadGrid {
@@ -393,18 +382,6 @@ int max_threads() {
 #endif
 }
 
-// The depth KC of the K blocks for the whole product. When M is small, the A block (MC x KC)
-// is small too, so KC can grow until the block holds as many bytes as a full MC x KC block:
-// longer contiguous runs make packing faster (the hardware prefetchers need a few cache lines
-// of a row to lock on) and C is loaded and stored fewer times. Computed from the full M, never
-// from a thread's share, because the K blocking decides the rounding of the result.
-template <typename T>
-int64_t choose_kc(const Kernel<T>& ker, int64_t M, int64_t K) {
-  const int64_t mc = std::min(ker.mc, round_up(M, ker.mr));
-  const int64_t kc = std::min(ker.kc * ker.mc / mc, kMaxKc);
-  return std::min(kc, K);
-}
-
 // Runs the GEMM on up to max_threads() threads. C is cut into a grid of rectangles, one per
 // thread, along micro-panel boundaries, and each thread runs gemm_serial on its rectangle with
 // its own packing buffers. The threads never wait for each other, which matters on a busy
@@ -420,16 +397,15 @@ void gemm_blocked(const Kernel<T>& ker, int64_t M, int64_t N, int64_t K, T alpha
   const int64_t n_panels = (N + ker.nr - 1) / ker.nr;
   const double macs = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
   // More threads than tiles would leave some with nothing to do.
-  const int64_t threads = (macs < kMinParallelMacs)
-                              ? 1
-                              : std::min<int64_t>(max_threads(), m_panels * n_panels);
-  const int64_t kc = choose_kc(ker, M, K);
+  const int64_t threads =
+      (macs < kMinParallelMacs) ? 1 : std::min<int64_t>(max_threads(), m_panels * n_panels);
+  const int64_t kc = std::min(ker.kc, K);  // the same K blocks for every thread
   if (threads <= 1) {
     gemm_serial(ker, kc, M, N, K, alpha, a, ars, acs, b, brs, bcs, beta, c, ldc);
     return;
   }
 
-#pragma omp parallel num_threads(static_cast<int>(threads))
+#pragma omp parallel num_threads(static_cast <int>(threads))
   {
 #ifdef _OPENMP
     const int64_t team = omp_get_num_threads();  // may be fewer than asked for
@@ -455,7 +431,7 @@ void gemm_blocked(const Kernel<T>& ker, int64_t M, int64_t N, int64_t K, T alpha
 template <typename T>
 void gemm_impl(int64_t M, int64_t N, int64_t K, T alpha, const T* a, int64_t ars, int64_t acs,
                const T* b, int64_t brs, int64_t bcs, T beta, T* c, int64_t ldc) {
-  if (M <= 0 || N <= 0) return;  // empty C: nothing to do
+  if (M <= 0 || N <= 0) return;   // empty C: nothing to do
   if (K <= 0 || alpha == T(0)) {  // A * B contributes nothing; BLAS does not read A or B then
     scale_c(M, N, beta, c, ldc);
     return;
@@ -484,6 +460,8 @@ void gemm(int64_t M, int64_t N, int64_t K, double alpha, const double* a, int64_
             c_row_stride);
 }
 
-const char* gemm_kernel_name() { return kernel<float>().name; }
+const char* gemm_kernel_name() {
+  return kernel<float>().name;
+}
 
 }  // namespace timbre::cpu

@@ -73,12 +73,12 @@ struct F64 {
 constexpr int kMR = static_cast<int>(kAvx512MR);
 
 // One tile with exactly kRows valid rows (1 <= kRows <= kMR) and n valid columns.
-//   ap: [kc, kMR] packed A, bp: [kc, 2 * kLanes] packed B, c: [kRows, n] with row stride ldc.
+//   ap: [kc, kMR] packed A, bp: [kc, 2 * kLanes] B with row stride ldb, c: [kRows, n] with row
+//   stride ldc.
 template <typename S, int kRows>
-void tile(int64_t kc, const typename S::T* ap, const typename S::T* bp, typename S::T* c,
-          int64_t ldc, int64_t n, typename S::T alpha, typename S::T beta) {
+void tile(int64_t kc, const typename S::T* ap, const typename S::T* bp, int64_t ldb,
+          typename S::T* c, int64_t ldc, int64_t n, typename S::T alpha, typename S::T beta) {
   using Vec = typename S::Vec;
-  constexpr int kNR = 2 * S::kLanes;
 
   Vec acc[kRows][2];
 #pragma GCC unroll 16
@@ -89,8 +89,8 @@ void tile(int64_t kc, const typename S::T* ap, const typename S::T* bp, typename
 
   // The hot loop: one rank-1 update of the tile per k.
   for (int64_t k = 0; k < kc; ++k) {
-    const Vec b0 = S::loadu(bp + k * kNR);
-    const Vec b1 = S::loadu(bp + k * kNR + S::kLanes);
+    const Vec b0 = S::loadu(bp + k * ldb);
+    const Vec b1 = S::loadu(bp + k * ldb + S::kLanes);
     const typename S::T* a_k = ap + k * kMR;  // A(0..kMR-1, k)
 #pragma GCC unroll 16
     for (int r = 0; r < kRows; ++r) {
@@ -121,42 +121,34 @@ void tile(int64_t kc, const typename S::T* ap, const typename S::T* bp, typename
 
 // Picks the tile<kRows> instance for m rows. A switch instead of a loop over rows keeps the
 // row count a compile-time constant, so the accumulators stay in registers.
+// Calls the tile<kRows> instance for m rows. Each instance is compiled separately with its
+// row count known, which is what keeps its accumulators in registers.
 template <typename S>
-void tile_any_rows(int64_t kc, const typename S::T* ap, const typename S::T* bp,
+void tile_any_rows(int64_t kc, const typename S::T* ap, const typename S::T* bp, int64_t ldb,
                    typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha,
                    typename S::T beta) {
-  static_assert(kMR == 14, "update the switch below when kAvx512MR changes");
-  switch (m) {
-    case 14: tile<S, 14>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 13: tile<S, 13>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 12: tile<S, 12>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 11: tile<S, 11>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 10: tile<S, 10>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 9: tile<S, 9>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 8: tile<S, 8>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 7: tile<S, 7>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 6: tile<S, 6>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 5: tile<S, 5>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 4: tile<S, 4>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 3: tile<S, 3>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 2: tile<S, 2>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    case 1: tile<S, 1>(kc, ap, bp, c, ldc, n, alpha, beta); break;
-    default: break;  // m is always in [1, kMR]; the driver guarantees it
-  }
+  using TileFn = void (*)(int64_t, const typename S::T*, const typename S::T*, int64_t,
+                          typename S::T*, int64_t, int64_t, typename S::T, typename S::T);
+  static constexpr TileFn kTiles[] = {&tile<S, 1>,  &tile<S, 2>,  &tile<S, 3>,  &tile<S, 4>,
+                                      &tile<S, 5>,  &tile<S, 6>,  &tile<S, 7>,  &tile<S, 8>,
+                                      &tile<S, 9>,  &tile<S, 10>, &tile<S, 11>, &tile<S, 12>,
+                                      &tile<S, 13>, &tile<S, 14>};
+  static_assert(sizeof(kTiles) / sizeof(kTiles[0]) == kMR, "one entry per row count 1..kMR");
+  kTiles[m - 1](kc, ap, bp, ldb, c, ldc, n, alpha, beta);  // m is in [1, kMR], see gemm_kernels.h
 }
 
 }  // namespace
 
-void micro_kernel_avx512(int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc,
-                         int64_t m, int64_t n, float alpha, float beta) {
+void micro_kernel_avx512(int64_t kc, const float* ap, const float* bp, int64_t ldb, float* c,
+                         int64_t ldc, int64_t m, int64_t n, float alpha, float beta) {
   static_assert(2 * F32::kLanes == kAvx512NRf32);
-  tile_any_rows<F32>(kc, ap, bp, c, ldc, m, n, alpha, beta);
+  tile_any_rows<F32>(kc, ap, bp, ldb, c, ldc, m, n, alpha, beta);
 }
 
-void micro_kernel_avx512(int64_t kc, const double* ap, const double* bp, double* c, int64_t ldc,
-                         int64_t m, int64_t n, double alpha, double beta) {
+void micro_kernel_avx512(int64_t kc, const double* ap, const double* bp, int64_t ldb, double* c,
+                         int64_t ldc, int64_t m, int64_t n, double alpha, double beta) {
   static_assert(2 * F64::kLanes == kAvx512NRf64);
-  tile_any_rows<F64>(kc, ap, bp, c, ldc, m, n, alpha, beta);
+  tile_any_rows<F64>(kc, ap, bp, ldb, c, ldc, m, n, alpha, beta);
 }
 
 }  // namespace timbre::cpu::detail

@@ -5,7 +5,9 @@
 //   C[0:m, 0:n] = alpha * Ap * Bp + beta * C[0:m, 0:n]      (beta == 0: C is only written)
 //
 //   Ap: [kc, MR]  packed A micro-panel, Ap[k * MR + r] = A(r, k)   (rows r >= m are zero)
-//   Bp: [kc, NR]  packed B micro-panel, Bp[k * NR + j] = B(k, j)   (cols j >= n are zero)
+//   Bp: [kc, NR]  B micro-panel, Bp[k * ldb + j] = B(k, j): either packed (ldb = NR, columns
+//                 j >= n are zero) or, for a full-width panel (n = NR), B itself when its rows
+//                 are contiguous (ldb = B's row stride; see gemm.cpp for when that pays off)
 //   C:  [m, n]    row-major with row stride ldc, 1 <= m <= MR, 1 <= n <= NR
 //
 // Each kernel keeps the whole MR x NR tile of C in SIMD registers while it walks over k, so
@@ -43,17 +45,17 @@ inline constexpr int64_t kAvx2NRf64 = 8;     // 2 x 4 doubles
 
 #if TIMBRE_GEMM_X86_KERNELS
 // Requires: the CPU supports AVX-512F (checked by the caller); 1 <= m <= kAvx512MR,
-//           1 <= n <= kAvx512NR*, kc >= 1, Ap and Bp packed as described above.
-void micro_kernel_avx512(int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc,
-                         int64_t m, int64_t n, float alpha, float beta);
-void micro_kernel_avx512(int64_t kc, const double* ap, const double* bp, double* c, int64_t ldc,
-                         int64_t m, int64_t n, double alpha, double beta);
+//           1 <= n <= kAvx512NR*, kc >= 1, Ap and Bp laid out as described above.
+void micro_kernel_avx512(int64_t kc, const float* ap, const float* bp, int64_t ldb, float* c,
+                         int64_t ldc, int64_t m, int64_t n, float alpha, float beta);
+void micro_kernel_avx512(int64_t kc, const double* ap, const double* bp, int64_t ldb, double* c,
+                         int64_t ldc, int64_t m, int64_t n, double alpha, double beta);
 
 // Requires: the CPU supports AVX2 and FMA; 1 <= m <= kAvx2MR, 1 <= n <= kAvx2NR*, kc >= 1.
-void micro_kernel_avx2(int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc,
-                       int64_t m, int64_t n, float alpha, float beta);
-void micro_kernel_avx2(int64_t kc, const double* ap, const double* bp, double* c, int64_t ldc,
-                       int64_t m, int64_t n, double alpha, double beta);
+void micro_kernel_avx2(int64_t kc, const float* ap, const float* bp, int64_t ldb, float* c,
+                       int64_t ldc, int64_t m, int64_t n, float alpha, float beta);
+void micro_kernel_avx2(int64_t kc, const double* ap, const double* bp, int64_t ldb, double* c,
+                       int64_t ldc, int64_t m, int64_t n, double alpha, double beta);
 #endif
 
 }  // namespace timbre::cpu::detail

@@ -3,6 +3,7 @@
 // Index values come from data (labels, batch indices), so every one is checked before any
 // memory is touched: a bad label gives an error naming it, never a read out of bounds.
 #include "tensor/cpu/cpu_kernels.h"
+#include "tensor/cpu/strided_loop.h"
 
 namespace timbre::cpu {
 
@@ -22,9 +23,8 @@ void check_indices(const Tensor& index, int64_t limit, const char* op) {
 // space `sizes`, where x_offset_without_dim leaves out the `dim` coordinate (the caller adds
 // index_value * x_stride[dim]).
 template <typename Visit>
-void for_each_index_element(const Shape& sizes, const Shape& index_strides,
-                            const Shape& x_strides, const Shape& out_strides, int64_t dim,
-                            Visit&& visit) {
+void for_each_index_element(const Shape& sizes, const Shape& index_strides, const Shape& x_strides,
+                            const Shape& out_strides, int64_t dim, Visit&& visit) {
   const int64_t ndim = static_cast<int64_t>(sizes.size());
   const int64_t total = shape_numel(sizes);
   std::vector<int64_t> position(ndim, 0);
@@ -81,10 +81,8 @@ void scatter_add(const Tensor& out, int64_t dim, const Tensor& index, const Tens
 void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out) {
   check_indices(index, x.sizes()[dim], "index_select");
   dispatch_all(x.dtype(), "index_select", [&]<typename T>() {
-    const int64_t source_length = x.sizes()[dim], count = index.numel();
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < dim; ++d) outer *= x.sizes()[d];
-    for (int64_t d = dim + 1; d < x.dim(); ++d) inner *= x.sizes()[d];
+    const auto [outer, source_length, inner] = split_around(x.sizes(), dim);
+    const int64_t count = index.numel();
     const T* in = x.data_ptr<T>();
     const int64_t* indices = index.data_ptr<int64_t>();
     T* result = out.data_ptr<T>();
@@ -93,7 +91,8 @@ void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tenso
       for (int64_t k = 0; k < count; ++k) {
         const T* from = in + (o * source_length + indices[k]) * inner;
         T* to = result + (o * count + k) * inner;
-        for (int64_t i = 0; i < inner; ++i) to[i] = from[i];
+        for (int64_t i = 0; i < inner; ++i)
+          to[i] = from[i];
       }
     }
   });
@@ -103,10 +102,8 @@ void index_select(const Tensor& x, int64_t dim, const Tensor& index, const Tenso
 void index_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor& src) {
   check_indices(index, out.sizes()[dim], "index_add");
   dispatch_all(out.dtype(), "index_add", [&]<typename T>() {
-    const int64_t target_length = out.sizes()[dim], count = index.numel();
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < dim; ++d) outer *= out.sizes()[d];
-    for (int64_t d = dim + 1; d < out.dim(); ++d) inner *= out.sizes()[d];
+    const auto [outer, target_length, inner] = split_around(out.sizes(), dim);
+    const int64_t count = index.numel();
     T* result = out.data_ptr<T>();
     const int64_t* indices = index.data_ptr<int64_t>();
     const T* in = src.data_ptr<T>();
@@ -114,7 +111,8 @@ void index_add(const Tensor& out, int64_t dim, const Tensor& index, const Tensor
       for (int64_t k = 0; k < count; ++k) {
         T* to = result + (o * target_length + indices[k]) * inner;
         const T* from = in + (o * count + k) * inner;
-        for (int64_t i = 0; i < inner; ++i) to[i] += from[i];
+        for (int64_t i = 0; i < inner; ++i)
+          to[i] += from[i];
       }
     }
   });

@@ -15,12 +15,12 @@ void matmul(const Tensor& a, const Tensor& b, const Tensor& out) {
     const int64_t K = a.sizes()[a.dim() - 1];
     const Shape batch_sizes(out.sizes().begin(), out.sizes().end() - 2);
     // Batch strides of a and b over the output's batch shape (0 where broadcast).
-    const Shape a_batch_strides = broadcast_strides(
-        Shape(a.sizes().begin(), a.sizes().end() - 2),
-        Shape(a.strides().begin(), a.strides().end() - 2), batch_sizes);
-    const Shape b_batch_strides = broadcast_strides(
-        Shape(b.sizes().begin(), b.sizes().end() - 2),
-        Shape(b.strides().begin(), b.strides().end() - 2), batch_sizes);
+    const Shape a_batch_strides =
+        broadcast_strides(Shape(a.sizes().begin(), a.sizes().end() - 2),
+                          Shape(a.strides().begin(), a.strides().end() - 2), batch_sizes);
+    const Shape b_batch_strides =
+        broadcast_strides(Shape(b.sizes().begin(), b.sizes().end() - 2),
+                          Shape(b.strides().begin(), b.strides().end() - 2), batch_sizes);
     const int64_t batch_count = shape_numel(batch_sizes);
     const T* a_data = a.data_ptr<T>();
     const T* b_data = b.data_ptr<T>();

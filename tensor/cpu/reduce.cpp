@@ -38,7 +38,8 @@ void reduce_kernel(ReduceOp op, const Tensor& x, const std::vector<bool>& reduce
   const T* in = x.data_ptr<T>();
   T* result = out.data_ptr<T>();
 
-#pragma omp parallel for schedule(static) if (output_count * reduced_count >= kParallelThreshold && output_count > 1)
+#pragma omp parallel for schedule( \
+    static) if (output_count * reduced_count >= kParallelThreshold && output_count > 1)
   for (int64_t i = 0; i < output_count; ++i) {
     // Offset of the first reduced element belonging to output i.
     int64_t base = 0;

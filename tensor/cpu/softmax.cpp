@@ -16,10 +16,7 @@ namespace timbre::cpu {
 // x: contiguous, viewed as [outer, D, inner] around `dim`; out: the same shape, contiguous.
 void softmax(const Tensor& x, int64_t dim, bool log, const Tensor& out) {
   dispatch_floating(x.dtype(), "softmax", [&]<typename T>() {
-    const int64_t length = x.sizes()[dim];
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < dim; ++d) outer *= x.sizes()[d];
-    for (int64_t d = dim + 1; d < x.dim(); ++d) inner *= x.sizes()[d];
+    const auto [outer, length, inner] = split_around(x.sizes(), dim);
     const T* in = x.data_ptr<T>();
     T* result = out.data_ptr<T>();
 
@@ -30,12 +27,15 @@ void softmax(const Tensor& x, int64_t dim, bool log, const Tensor& out) {
       const T* a = in + o * length * inner + i;
       T* y = result + o * length * inner + i;
       T max_value = a[0];
-      for (int64_t k = 1; k < length; ++k) max_value = std::max(max_value, a[k * inner]);
+      for (int64_t k = 1; k < length; ++k)
+        max_value = std::max(max_value, a[k * inner]);
       double sum = 0;
-      for (int64_t k = 0; k < length; ++k) sum += std::exp(double(a[k * inner] - max_value));
+      for (int64_t k = 0; k < length; ++k)
+        sum += std::exp(double(a[k * inner] - max_value));
       if (log) {
         const T log_sum = static_cast<T>(std::log(sum));
-        for (int64_t k = 0; k < length; ++k) y[k * inner] = a[k * inner] - max_value - log_sum;
+        for (int64_t k = 0; k < length; ++k)
+          y[k * inner] = a[k * inner] - max_value - log_sum;
       } else {
         const double scale = 1.0 / sum;
         for (int64_t k = 0; k < length; ++k) {

@@ -22,6 +22,22 @@ namespace timbre::cpu {
 // Elements below which one thread does all the work (a parallel region costs a few microseconds).
 inline constexpr int64_t kParallelThreshold = 32768;
 
+// A contiguous tensor seen as [outer, length, inner] around dimension `dim`: outer is the product
+// of the sizes before it, inner of the sizes after it. Element (o, k, i) is at
+// (o * length + k) * inner + i. Kernels that work along one dim (softmax, index_select) use it.
+struct AroundDim {
+  int64_t outer = 1, length = 1, inner = 1;
+};
+inline AroundDim split_around(const Shape& sizes, int64_t dim) {
+  AroundDim split;
+  split.length = sizes[dim];
+  for (int64_t d = 0; d < dim; ++d)
+    split.outer *= sizes[d];
+  for (int64_t d = dim + 1; d < static_cast<int64_t>(sizes.size()); ++d)
+    split.inner *= sizes[d];
+  return split;
+}
+
 // Merges neighbouring dimensions that every operand lays out contiguously (stride[d] ==
 // stride[d+1] * size[d+1]), so that e.g. a contiguous [N, C, H, W] is walked as one flat row.
 template <size_t N>
@@ -36,10 +52,12 @@ void collapse_dimensions(Shape& sizes, std::array<Shape, N>& strides) {
     }
     if (mergeable) {
       new_sizes.back() *= sizes[d];
-      for (size_t i = 0; i < N; ++i) new_strides[i].back() = strides[i][d];
+      for (size_t i = 0; i < N; ++i)
+        new_strides[i].back() = strides[i][d];
     } else {
       new_sizes.push_back(sizes[d]);
-      for (size_t i = 0; i < N; ++i) new_strides[i].push_back(strides[i][d]);
+      for (size_t i = 0; i < N; ++i)
+        new_strides[i].push_back(strides[i][d]);
     }
   }
   sizes = new_sizes;
@@ -58,7 +76,8 @@ void for_each_row(Shape sizes, std::array<Shape, N> strides, RowFunction&& row) 
   const int64_t count = ndim == 0 ? 1 : sizes[ndim - 1];
   const int64_t rows = total / count;
   std::array<int64_t, N> inner_strides{};
-  for (size_t i = 0; i < N; ++i) inner_strides[i] = ndim == 0 ? 0 : strides[i][ndim - 1];
+  for (size_t i = 0; i < N; ++i)
+    inner_strides[i] = ndim == 0 ? 0 : strides[i][ndim - 1];
 
   // Offset of each operand at the start of row r: unravel r over the outer dimensions.
   auto row_offsets = [&](int64_t r) {
@@ -66,7 +85,8 @@ void for_each_row(Shape sizes, std::array<Shape, N> strides, RowFunction&& row) 
     for (int64_t d = ndim - 2; d >= 0; --d) {
       const int64_t index = r % sizes[d];
       r /= sizes[d];
-      for (size_t i = 0; i < N; ++i) offsets[i] += index * strides[i][d];
+      for (size_t i = 0; i < N; ++i)
+        offsets[i] += index * strides[i][d];
     }
     return offsets;
   };
@@ -84,7 +104,8 @@ void for_each_row(Shape sizes, std::array<Shape, N> strides, RowFunction&& row) 
     const int64_t r = p / pieces_per_row;
     const int64_t start = (p % pieces_per_row) * piece_length;
     std::array<int64_t, N> offsets = row_offsets(r);
-    for (size_t i = 0; i < N; ++i) offsets[i] += start * inner_strides[i];
+    for (size_t i = 0; i < N; ++i)
+      offsets[i] += start * inner_strides[i];
     row(offsets, std::min(piece_length, count - start), inner_strides);
   }
 }

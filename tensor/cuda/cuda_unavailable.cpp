@@ -16,11 +16,21 @@ namespace {
 }
 }  // namespace
 
-bool compiled_with_cuda() { return false; }
-int device_count() { return 0; }
-std::string unavailable_reason() { return "timbre was built without CUDA"; }
-void* allocate(std::size_t, int) { fail("allocating GPU memory"); }
+bool compiled_with_cuda() {
+  return false;
+}
+int device_count() {
+  return 0;
+}
+std::string unavailable_reason() {
+  return "timbre was built without CUDA";
+}
+void* allocate(std::size_t, int) {
+  fail("allocating GPU memory");
+}
 void deallocate(void*, int) {}
-void copy_bytes(void*, const void*, std::size_t, CopyKind) { fail("copying to or from a GPU"); }
+void copy_bytes(void*, const void*, std::size_t, CopyKind) {
+  fail("copying to or from a GPU");
+}
 
 }  // namespace timbre::cuda

@@ -20,7 +20,9 @@ void check(cudaError_t status, const char* call) {
 }
 }  // namespace
 
-bool compiled_with_cuda() { return true; }
+bool compiled_with_cuda() {
+  return true;
+}
 
 int device_count() {
   int count = 0;

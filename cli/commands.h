@@ -1,0 +1,25 @@
+// cli/commands.h - one function per subcommand of the `timbre` program; each adds its
+// subcommand (options and the code to run) to the application. main.cpp calls them all.
+//
+// Errors: a subcommand throws timbre::Error for anything wrong with its files or values (main
+// prints "timbre: <message>" and exits 1); CLI11 reports usage errors (main exits 2).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace timbre::cli {
+
+// `timbre info`: version, compiled backends, OpenMP threads, GEMM micro-kernel, models.
+void add_info_command(CLI::App& app);
+
+// `timbre summary --model NAME [--input-shape 1,3,288,432]`: the model's layer table.
+void add_summary_command(CLI::App& app);
+
+// `timbre predict --model NAME --weights W --input X [--input2 F] --out Y [--labels T
+// [--grads G]]`: logits of a trained model, optionally its loss and gradients.
+void add_predict_command(CLI::App& app);
+
+// `timbre save-init --model NAME --out W [--seed S]`: freshly initialised weights.
+void add_save_init_command(CLI::App& app);
+
+}  // namespace timbre::cli
