@@ -1,0 +1,392 @@
+// bench/bench_models.cpp - the reports' models end to end, timbre against libtorch (float32, CPU).
+//
+// Models (timbre: models::make_model(name); libtorch: the equivalent torch::nn modules below,
+// same layers, same shapes, same default initialisation ranges):
+//   sutd_cnn         x [10, 3, 288, 432] -> logits [10, 10]   Conv2d(3,6,5)+ReLU+pool2,
+//                    Conv2d(6,16,3)+ReLU+pool2, Linear(118720,120)+ReLU, Linear(120,84)+ReLU,
+//                    Linear(84,10)
+//   sutd_lstm        x [128, 10, 33] (sequence-first) -> logits [10, 8]   LSTM(33, 128, 2),
+//                    the last time step, Linear(128, 8)
+//   clairvoyant_mlp  x [128, 58] -> logits [128, 10]   58-512-256-128-64-10, ReLU and
+//                    Dropout(0.2) after each hidden layer
+//
+// Cases, each run by both libraries:
+//   <model>/train_step   one training step: zero_grad, forward, cross-entropy loss on random
+//                        labels, backward, Adam step (lr 1e-3). One step runs before timing, so
+//                        Adam's state is allocated and the steady state is measured.
+//   <model>/inference    forward only, eval mode (Dropout off), no graph recorded.
+//   linear_fc1/forward   SUTD fc1, Linear(118720, 120) on x [10, 118720], no graph recorded.
+//   linear_fc1/forward_backward   the same, then backward(ones) to x, weight and bias (x requires
+//                        grad as fc1's input does inside the CNN); gradients cleared each time.
+//   cross_entropy_128x10/forward_backward   cross_entropy(logits [128, 10], labels [128]) and
+//                        backward to the logits.
+// Inputs and labels are random (fixed seeds). items_per_second is samples per second.
+// Both libraries run on the same number of threads.
+//
+// Usage:  bench_models [--threads=N] [Google Benchmark flags]
+//         Threads default to 2 or $TIMBRE_BENCH_THREADS. Example:
+//         bench_models --threads=2 --benchmark_filter=sutd_lstm --benchmark_min_time=2
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "layers/models/models.h"
+#include "layers/nn.h"
+#include "timbre.h"
+
+#ifdef TIMBRE_BENCH_WITH_TORCH
+#include <torch/torch.h>
+#endif
+
+namespace {
+
+// One of the reports' models at the reports' shapes.
+struct ModelCase {
+  const char* name;     // models::make_model's name
+  timbre::Shape input;  // the batch's shape, in the layout the model's forward takes
+  int64_t batch;        // samples per batch
+  int64_t classes;      // logits per sample
+};
+
+const ModelCase kModels[] = {
+    {"sutd_cnn", {10, 3, 288, 432}, 10, 10},
+    {"sutd_lstm", {128, 10, 33}, 10, 8},
+    {"clairvoyant_mlp", {128, 58}, 128, 10},
+};
+
+constexpr int64_t kFc1In = 16 * 70 * 106, kFc1Out = 120, kFc1Batch = 10;  // 118,720 -> 120
+constexpr int64_t kLossBatch = 128, kLossClasses = 10;
+
+int g_threads = 2;
+
+void set_samples_processed(benchmark::State& state, int64_t batch) {
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * batch);
+}
+
+// ---- timbre ------------------------------------------------------------------------------------
+
+void bench_timbre_train_step(benchmark::State& state, ModelCase m) {
+  omp_set_num_threads(g_threads);
+  using namespace timbre;
+  manual_seed(0);
+  std::shared_ptr<nn::Module> model = models::make_model(m.name);
+  model->train();
+  const Tensor x = randn(m.input);
+  const Tensor labels = randint(0, m.classes, {m.batch});
+  nn::Adam optimizer(model->parameters(), 1e-3);
+  auto step = [&] {
+    optimizer.zero_grad();
+    Tensor loss = nn::cross_entropy((*model)(x), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  step();  // allocates Adam's state
+  for (auto _ : state) {
+    Tensor loss = step();
+    benchmark::DoNotOptimize(loss.raw_data_ptr());
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, m.batch);
+}
+
+void bench_timbre_inference(benchmark::State& state, ModelCase m) {
+  omp_set_num_threads(g_threads);
+  using namespace timbre;
+  manual_seed(0);
+  std::shared_ptr<nn::Module> model = models::make_model(m.name);
+  model->eval();
+  const Tensor x = randn(m.input);
+  NoGradGuard no_grad;
+  for (auto _ : state) {
+    Tensor logits = (*model)(x);
+    benchmark::DoNotOptimize(logits.raw_data_ptr());
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, m.batch);
+}
+
+void bench_timbre_fc1(benchmark::State& state, bool backward) {
+  omp_set_num_threads(g_threads);
+  using namespace timbre;
+  manual_seed(0);
+  nn::Linear fc1(kFc1In, kFc1Out);
+  Tensor x = randn({kFc1Batch, kFc1In});
+  x.set_requires_grad(backward);
+  const Tensor grad_out = ones({kFc1Batch, kFc1Out});
+  std::optional<NoGradGuard> no_grad;
+  if (!backward) no_grad.emplace();
+  for (auto _ : state) {
+    Tensor y = fc1(x);
+    if (backward) {
+      y.backward(grad_out);
+      x.zero_grad();
+      fc1.zero_grad();
+    }
+    benchmark::DoNotOptimize(y.raw_data_ptr());
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, kFc1Batch);
+}
+
+void bench_timbre_cross_entropy(benchmark::State& state) {
+  omp_set_num_threads(g_threads);
+  using namespace timbre;
+  manual_seed(0);
+  Tensor logits = randn({kLossBatch, kLossClasses});
+  logits.set_requires_grad(true);
+  const Tensor labels = randint(0, kLossClasses, {kLossBatch});
+  for (auto _ : state) {
+    Tensor loss = nn::cross_entropy(logits, labels);
+    loss.backward();
+    benchmark::DoNotOptimize(logits.grad().raw_data_ptr());
+    logits.zero_grad();
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, kLossBatch);
+}
+
+// ---- libtorch ----------------------------------------------------------------------------------
+
+#ifdef TIMBRE_BENCH_WITH_TORCH
+namespace F = torch::nn::functional;
+
+// layers/models/sutd_cnn.h with the base head (120, 84), no dropout.
+struct TorchSutdCnnImpl : torch::nn::Module {
+  TorchSutdCnnImpl()
+      : conv1(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 6, 5)))),
+        conv2(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(6, 16, 3)))),
+        fc1(register_module("fc1", torch::nn::Linear(kFc1In, 120))),
+        fc2(register_module("fc2", torch::nn::Linear(120, 84))),
+        fc3(register_module("fc3", torch::nn::Linear(84, 10))) {}
+
+  torch::Tensor forward(const torch::Tensor& x) {
+    torch::Tensor h = F::max_pool2d(torch::relu(conv1(x)), F::MaxPool2dFuncOptions(2));
+    h = F::max_pool2d(torch::relu(conv2(h)), F::MaxPool2dFuncOptions(2));
+    h = h.flatten(1);
+    h = torch::relu(fc1(h));
+    h = torch::relu(fc2(h));
+    return fc3(h);
+  }
+
+  torch::nn::Conv2d conv1, conv2;
+  torch::nn::Linear fc1, fc2, fc3;
+};
+TORCH_MODULE(TorchSutdCnn);
+
+// layers/models/sutd_lstm.h: sequence-first LSTM(33, 128, 2), last step, Linear(128, 8).
+struct TorchSutdLstmImpl : torch::nn::Module {
+  TorchSutdLstmImpl()
+      : lstm(register_module("lstm",
+                             torch::nn::LSTM(torch::nn::LSTMOptions(33, 128).num_layers(2)))),
+        linear(register_module("linear", torch::nn::Linear(128, 8))) {}
+
+  torch::Tensor forward(const torch::Tensor& x) {
+    const torch::Tensor output = std::get<0>(lstm->forward(x));  // [T, N, 128]
+    return linear(output.select(0, output.size(0) - 1));         // [N, 8]
+  }
+
+  torch::nn::LSTM lstm;
+  torch::nn::Linear linear;
+};
+TORCH_MODULE(TorchSutdLstm);
+
+// layers/models/clairvoyant_mlp.h: 58-512-256-128-64-10, ReLU + Dropout(0.2) on hidden layers.
+struct TorchClairvoyantMlpImpl : torch::nn::Module {
+  TorchClairvoyantMlpImpl()
+      : fc1(register_module("fc1", torch::nn::Linear(58, 512))),
+        fc2(register_module("fc2", torch::nn::Linear(512, 256))),
+        fc3(register_module("fc3", torch::nn::Linear(256, 128))),
+        fc4(register_module("fc4", torch::nn::Linear(128, 64))),
+        fc5(register_module("fc5", torch::nn::Linear(64, 10))) {}
+
+  torch::Tensor forward(const torch::Tensor& x) {
+    torch::Tensor h = x;
+    for (torch::nn::Linear* hidden_layer : {&fc1, &fc2, &fc3, &fc4}) {
+      h = F::dropout(torch::relu((*hidden_layer)(h)),
+                     F::DropoutFuncOptions().p(0.2).training(is_training()));
+    }
+    return fc5(h);
+  }
+
+  torch::nn::Linear fc1, fc2, fc3, fc4, fc5;
+};
+TORCH_MODULE(TorchClairvoyantMlp);
+
+torch::IntArrayRef torch_sizes(const timbre::Shape& shape) {
+  return torch::IntArrayRef(shape.data(), shape.size());
+}
+
+template <typename Model>
+void bench_torch_train_step(benchmark::State& state, ModelCase m) {
+  torch::set_num_threads(g_threads);
+  torch::manual_seed(0);
+  Model model;
+  model->train();
+  const torch::Tensor x = torch::randn(torch_sizes(m.input));
+  const torch::Tensor labels = torch::randint(0, m.classes, {m.batch}, torch::kInt64);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+  auto step = [&] {
+    optimizer.zero_grad();
+    torch::Tensor loss = F::cross_entropy(model->forward(x), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  step();  // allocates Adam's state
+  for (auto _ : state) {
+    torch::Tensor loss = step();
+    benchmark::DoNotOptimize(loss.data_ptr<float>());
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, m.batch);
+}
+
+template <typename Model>
+void bench_torch_inference(benchmark::State& state, ModelCase m) {
+  torch::set_num_threads(g_threads);
+  torch::manual_seed(0);
+  Model model;
+  model->eval();
+  const torch::Tensor x = torch::randn(torch_sizes(m.input));
+  torch::NoGradGuard no_grad;
+  for (auto _ : state) {
+    torch::Tensor logits = model->forward(x);
+    benchmark::DoNotOptimize(logits.data_ptr<float>());
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, m.batch);
+}
+
+void bench_torch_fc1(benchmark::State& state, bool backward) {
+  torch::set_num_threads(g_threads);
+  torch::manual_seed(0);
+  torch::nn::Linear fc1(kFc1In, kFc1Out);
+  torch::Tensor x = torch::randn({kFc1Batch, kFc1In});
+  x.set_requires_grad(backward);
+  const torch::Tensor grad_out = torch::ones({kFc1Batch, kFc1Out});
+  std::optional<torch::NoGradGuard> no_grad;
+  if (!backward) no_grad.emplace();
+  for (auto _ : state) {
+    torch::Tensor y = fc1(x);
+    if (backward) {
+      y.backward(grad_out);
+      x.mutable_grad().reset();
+      fc1->zero_grad();
+    }
+    benchmark::DoNotOptimize(y.data_ptr<float>());
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, kFc1Batch);
+}
+
+void bench_torch_cross_entropy(benchmark::State& state) {
+  torch::set_num_threads(g_threads);
+  torch::manual_seed(0);
+  torch::Tensor logits = torch::randn({kLossBatch, kLossClasses});
+  logits.set_requires_grad(true);
+  const torch::Tensor labels = torch::randint(0, kLossClasses, {kLossBatch}, torch::kInt64);
+  for (auto _ : state) {
+    torch::Tensor loss = F::cross_entropy(logits, labels);
+    loss.backward();
+    benchmark::DoNotOptimize(logits.grad().data_ptr<float>());
+    logits.mutable_grad().reset();
+    benchmark::ClobberMemory();
+  }
+  set_samples_processed(state, kLossBatch);
+}
+#endif
+
+// Removes --threads=N from argv (Google Benchmark rejects flags it does not know).
+void parse_threads_flag(int* argc, char** argv) {
+  if (const char* env = std::getenv("TIMBRE_BENCH_THREADS")) g_threads = std::atoi(env);
+  int out = 1;
+  for (int i = 1; i < *argc; ++i) {
+    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
+      g_threads = std::atoi(argv[i] + 10);
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  *argc = out;
+  if (g_threads < 1) g_threads = 1;
+}
+
+template <typename Function, typename... Args>
+void add(const std::string& name, Function function, Args... args) {
+  benchmark::RegisterBenchmark(name.c_str(), function, args...)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
+#ifdef TIMBRE_BENCH_WITH_TORCH
+template <typename Model>
+struct TorchTrainStep {
+  static void run(benchmark::State& state, ModelCase m) { bench_torch_train_step<Model>(state, m); }
+};
+template <typename Model>
+struct TorchInference {
+  static void run(benchmark::State& state, ModelCase m) { bench_torch_inference<Model>(state, m); }
+};
+
+// Registers Bench<the torch::nn module equivalent to m.name>::run.
+template <template <typename> class Bench>
+void add_torch(const std::string& name, const ModelCase& m) {
+  const std::string model = m.name;
+  if (model == "sutd_cnn") {
+    add(name, Bench<TorchSutdCnn>::run, m);
+  } else if (model == "sutd_lstm") {
+    add(name, Bench<TorchSutdLstm>::run, m);
+  } else {
+    add(name, Bench<TorchClairvoyantMlp>::run, m);
+  }
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  parse_threads_flag(&argc, argv);
+  for (const ModelCase& m : kModels) {
+    const std::string train = std::string(m.name) + "/train_step";
+    add("timbre/" + train, bench_timbre_train_step, m);
+#ifdef TIMBRE_BENCH_WITH_TORCH
+    add_torch<TorchTrainStep>("torch/" + train, m);
+#endif
+  }
+  for (const ModelCase& m : kModels) {
+    const std::string inference = std::string(m.name) + "/inference";
+    add("timbre/" + inference, bench_timbre_inference, m);
+#ifdef TIMBRE_BENCH_WITH_TORCH
+    add_torch<TorchInference>("torch/" + inference, m);
+#endif
+  }
+  for (bool backward : {false, true}) {
+    const std::string name =
+        std::string("linear_fc1_b10/") + (backward ? "forward_backward" : "forward");
+    add("timbre/" + name, bench_timbre_fc1, backward);
+#ifdef TIMBRE_BENCH_WITH_TORCH
+    add("torch/" + name, bench_torch_fc1, backward);
+#endif
+  }
+  add("timbre/cross_entropy_128x10/forward_backward", bench_timbre_cross_entropy);
+#ifdef TIMBRE_BENCH_WITH_TORCH
+  add("torch/cross_entropy_128x10/forward_backward", bench_torch_cross_entropy);
+#endif
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("threads", std::to_string(g_threads));
+#ifndef TIMBRE_BENCH_WITH_TORCH
+  benchmark::AddCustomContext("torch", "not built (libtorch not found)");
+#endif
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
