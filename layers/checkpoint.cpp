@@ -1,6 +1,5 @@
 // layers/checkpoint.cpp - the safetensors format (layout in checkpoint.h), in four parts:
-//   1. a small JSON reader, exactly big enough for the header (objects, arrays, strings,
-//      integers), which rejects everything else with a message;
+//   1. the JSON of the header is read by layers/json.h;
 //   2. the header: JSON -> a list of (name, dtype, shape, byte range), checked against the file;
 //   3. reading and writing files (atomic writes through "<path>.tmp");
 //   4. models and optimizers: strict name/shape/dtype matching, then copies in place.
@@ -17,6 +16,7 @@
 #include <set>
 #include <utility>
 
+#include "layers/json.h"
 #include "tensor/kernels.h"
 
 namespace timbre::nn {
@@ -30,298 +30,6 @@ namespace {
 
 // A header longer than this is surely corrupt (the safetensors library uses the same limit).
 constexpr uint64_t kMaxHeaderLength = 100'000'000;
-// Nesting deeper than this cannot occur in a valid header: reject it instead of recursing on.
-constexpr int kMaxJsonDepth = 8;
-
-// ================================================================================================
-// 1. JSON
-// ================================================================================================
-
-struct JsonValue {
-  enum class Kind { Object, Array, String, Integer };
-  Kind kind = Kind::Integer;
-  std::string string;                                      // Kind::String
-  int64_t integer = 0;                                     // Kind::Integer
-  std::vector<JsonValue> items;                            // Kind::Array
-  std::vector<std::pair<std::string, JsonValue>> members;  // Kind::Object, in file order
-};
-
-const char* kind_name(JsonValue::Kind kind) {
-  switch (kind) {
-    case JsonValue::Kind::Object:
-      return "an object";
-    case JsonValue::Kind::Array:
-      return "an array";
-    case JsonValue::Kind::String:
-      return "a string";
-    case JsonValue::Kind::Integer:
-      return "an integer";
-  }
-  return "a value";
-}
-
-// A recursive-descent parser over the header text. Every error names the file and the byte
-// position in the header.
-class JsonParser {
- public:
-  JsonParser(const std::string& text, const std::string& path) : text_(text), path_(path) {}
-
-  // Parses one value followed only by whitespace (the header's space padding).
-  JsonValue parse_document() {
-    JsonValue value = parse_value(0);
-    skip_whitespace();
-    if (position_ != text_.size()) fail("unexpected text after the JSON object");
-    return value;
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error(path_ + ": corrupt safetensors header: " + what + " at byte " +
-                std::to_string(position_) + " of the header");
-  }
-
-  void skip_whitespace() {
-    while (position_ < text_.size() && (text_[position_] == ' ' || text_[position_] == '\t' ||
-                                        text_[position_] == '\n' || text_[position_] == '\r')) {
-      ++position_;
-    }
-  }
-
-  // The next character without consuming it; fails at the end of the text.
-  char peek() {
-    if (position_ >= text_.size()) fail("unexpected end of the JSON text");
-    return text_[position_];
-  }
-
-  void expect(char c) {
-    if (peek() != c) fail(std::string("expected '") + c + "', found '" + text_[position_] + "'");
-    ++position_;
-  }
-
-  JsonValue parse_value(int depth) {
-    if (depth > kMaxJsonDepth) fail("JSON nested too deeply");
-    skip_whitespace();
-    const char c = peek();
-    if (c == '{') return parse_object(depth);
-    if (c == '[') return parse_array(depth);
-    JsonValue value;
-    if (c == '"') {
-      value.kind = JsonValue::Kind::String;
-      value.string = parse_string();
-      return value;
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      value.kind = JsonValue::Kind::Integer;
-      value.integer = parse_integer();
-      return value;
-    }
-    fail(std::string("unexpected character '") + c + "' (expected an object, array, string " +
-         "or integer)");
-  }
-
-  JsonValue parse_object(int depth) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::Object;
-    std::set<std::string> seen;
-    expect('{');
-    skip_whitespace();
-    if (peek() == '}') {
-      ++position_;
-      return value;
-    }
-    while (true) {
-      skip_whitespace();
-      std::string key = parse_string();
-      if (!seen.insert(key).second) fail("duplicate key \"" + key + "\"");
-      skip_whitespace();
-      expect(':');
-      JsonValue member = parse_value(depth + 1);
-      value.members.emplace_back(std::move(key), std::move(member));
-      skip_whitespace();
-      if (peek() == ',') {
-        ++position_;
-        continue;
-      }
-      expect('}');
-      return value;
-    }
-  }
-
-  JsonValue parse_array(int depth) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::Array;
-    expect('[');
-    skip_whitespace();
-    if (peek() == ']') {
-      ++position_;
-      return value;
-    }
-    while (true) {
-      value.items.push_back(parse_value(depth + 1));
-      skip_whitespace();
-      if (peek() == ',') {
-        ++position_;
-        continue;
-      }
-      expect(']');
-      return value;
-    }
-  }
-
-  // An optional minus sign and decimal digits, no leading zeros, fitting in int64.
-  int64_t parse_integer() {
-    const bool negative = peek() == '-';
-    if (negative) ++position_;
-    if (!(peek() >= '0' && peek() <= '9')) fail("expected a digit");
-    if (peek() == '0' && position_ + 1 < text_.size() && text_[position_ + 1] >= '0' &&
-        text_[position_ + 1] <= '9') {
-      fail("integers must not have leading zeros");
-    }
-    uint64_t magnitude = 0;
-    while (position_ < text_.size() && text_[position_] >= '0' && text_[position_] <= '9') {
-      const uint64_t digit = static_cast<uint64_t>(text_[position_] - '0');
-      if (magnitude > (uint64_t{1} << 63) / 10) fail("integer too large");
-      magnitude = magnitude * 10 + digit;
-      ++position_;
-    }
-    if (position_ < text_.size() &&
-        (text_[position_] == '.' || text_[position_] == 'e' || text_[position_] == 'E')) {
-      fail("only integers are expected in a safetensors header");
-    }
-    const uint64_t limit = negative ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
-    if (magnitude > limit) fail("integer too large");
-    if (negative)
-      return magnitude == (uint64_t{1} << 63) ? std::numeric_limits<int64_t>::min()
-                                              : -static_cast<int64_t>(magnitude);
-    return static_cast<int64_t>(magnitude);
-  }
-
-  // Four hexadecimal digits of a \u escape.
-  uint32_t parse_hex4() {
-    uint32_t code = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = peek();
-      ++position_;
-      code *= 16;
-      if (c >= '0' && c <= '9') {
-        code += static_cast<uint32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        code += static_cast<uint32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        code += static_cast<uint32_t>(c - 'A' + 10);
-      } else {
-        fail("bad \\u escape (expected 4 hexadecimal digits)");
-      }
-    }
-    return code;
-  }
-
-  static void append_utf8(std::string& out, uint32_t code_point) {
-    if (code_point < 0x80) {
-      out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-      out += static_cast<char>(0xC0 | (code_point >> 6));
-      out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-      out += static_cast<char>(0xE0 | (code_point >> 12));
-      out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code_point >> 18));
-      out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
-  }
-
-  // A quoted string with JSON escapes; \uXXXX (and surrogate pairs) become UTF-8.
-  std::string parse_string() {
-    expect('"');
-    std::string out;
-    while (true) {
-      const char c = peek();
-      ++position_;
-      if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character inside a string");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      const char escaped = peek();
-      ++position_;
-      switch (escaped) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          uint32_t code_point = parse_hex4();
-          if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-            // A high surrogate must be followed by \u and a low surrogate: together they encode
-            // one code point above U+FFFF.
-            if (text_.compare(position_, 2, "\\u") != 0) {
-              fail("unpaired UTF-16 surrogate in a \\u escape");
-            }
-            position_ += 2;
-            const uint32_t low = parse_hex4();
-            if (low < 0xDC00 || low > 0xDFFF) fail("unpaired UTF-16 surrogate in a \\u escape");
-            code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
-          } else if (code_point >= 0xDC00 && code_point <= 0xDFFF) {
-            fail("unpaired UTF-16 surrogate in a \\u escape");
-          }
-          append_utf8(out, code_point);
-          break;
-        }
-        default:
-          fail(std::string("unknown escape '\\") + escaped + "'");
-      }
-    }
-  }
-
-  const std::string& text_;
-  const std::string& path_;
-  size_t position_ = 0;
-};
-
-// A JSON string literal for `text`: quotes, backslashes and control characters escaped; other
-// bytes (UTF-8 included) copied as they are.
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-      out += escape;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // ================================================================================================
 // 2. The header
 // ================================================================================================
@@ -376,17 +84,17 @@ const JsonValue& require_member(const JsonValue& entry, const std::string& key,
   TIMBRE_CHECK(value != nullptr, path, ": tensor \"", tensor, "\" has no \"", key,
                "\" in the header");
   TIMBRE_CHECK(value->kind == kind, path, ": \"", key, "\" of tensor \"", tensor, "\" must be ",
-               kind_name(kind), ", not ", kind_name(value->kind));
+               json_kind_name(kind), ", not ", json_kind_name(value->kind));
   return *value;
 }
 
 // Parses the header JSON and checks it against the data section's size: known dtypes,
 // non-negative shapes, byte ranges that match the shapes and tile [0, data_size) exactly.
 Header parse_header(const std::string& text, uint64_t data_size, const std::string& path) {
-  const JsonValue root = JsonParser(text, path).parse_document();
+  const JsonValue root = parse_json(text, path + ": corrupt safetensors header");
   TIMBRE_CHECK(root.kind == JsonValue::Kind::Object, path,
                ": corrupt safetensors header: expected a JSON object, found ",
-               kind_name(root.kind));
+               json_kind_name(root.kind));
   Header header;
   for (const auto& [name, value] : root.members) {
     if (name == "__metadata__") {
@@ -394,13 +102,13 @@ Header parse_header(const std::string& text, uint64_t data_size, const std::stri
                    "object of strings");
       for (const auto& [key, entry] : value.members) {
         TIMBRE_CHECK(entry.kind == JsonValue::Kind::String, path, ": metadata \"", key,
-                     "\" must be a string, not ", kind_name(entry.kind));
+                     "\" must be a string, not ", json_kind_name(entry.kind));
         header.metadata[key] = entry.string;
       }
       continue;
     }
     TIMBRE_CHECK(value.kind == JsonValue::Kind::Object, path, ": header entry of tensor \"", name,
-                 "\" must be an object, not ", kind_name(value.kind));
+                 "\" must be an object, not ", json_kind_name(value.kind));
     for (const auto& member : value.members) {
       TIMBRE_CHECK(
           member.first == "dtype" || member.first == "shape" || member.first == "data_offsets",

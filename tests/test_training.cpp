@@ -50,7 +50,8 @@ double accuracy(const Tensor& logits, const Tensor& labels) {
   const auto predicted = argmax(logits, 1).to_vector<int64_t>();
   const auto truth = labels.to_vector<int64_t>();
   int correct = 0;
-  for (size_t i = 0; i < truth.size(); ++i) correct += predicted[i] == truth[i];
+  for (size_t i = 0; i < truth.size(); ++i)
+    correct += predicted[i] == truth[i];
   return static_cast<double>(correct) / static_cast<double>(truth.size());
 }
 
