@@ -9,6 +9,7 @@ packages=(
   libcli11-dev                                   # cli/: the `timbre` program
   libbenchmark-dev                               # bench/
   libtorch-dev libopenblas-dev                   # bench/: the libtorch comparison
+  python3-torch python3-numpy                    # tests: models checked against PyTorch
 )
 
 missing=()
