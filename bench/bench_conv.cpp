@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
 #include "timbre.h"
 
 #ifdef TIMBRE_BENCH_WITH_TORCH
@@ -66,8 +67,6 @@ bool input_needs_grad(Pass pass) {
 bool weight_needs_grad(Pass pass) {
   return pass == Pass::BackwardWeight || pass == Pass::BackwardAll;
 }
-
-int g_threads = 2;
 
 void bench_timbre_conv(benchmark::State& state, ConvCase c, Pass pass) {
   omp_set_num_threads(g_threads);
@@ -157,28 +156,6 @@ void bench_torch_max_pool(benchmark::State& state, ConvCase c, bool backward) {
 }
 #endif
 
-// Removes --threads=N from argv (Google Benchmark rejects flags it does not know).
-void parse_threads_flag(int* argc, char** argv) {
-  if (const char* env = std::getenv("TIMBRE_BENCH_THREADS")) g_threads = std::atoi(env);
-  int out = 1;
-  for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
-      g_threads = std::atoi(argv[i] + 10);
-    } else {
-      argv[out++] = argv[i];
-    }
-  }
-  *argc = out;
-  if (g_threads < 1) g_threads = 1;
-}
-
-template <typename Function, typename... Args>
-void add(const std::string& name, Function function, Args... args) {
-  benchmark::RegisterBenchmark(name.c_str(), function, args...)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -187,27 +164,19 @@ int main(int argc, char** argv) {
     for (Pass pass :
          {Pass::Forward, Pass::BackwardInput, Pass::BackwardWeight, Pass::BackwardAll}) {
       const std::string suffix = std::string(c.name) + "/" + pass_name(pass);
-      add("timbre/conv2d/" + suffix, bench_timbre_conv, c, pass);
+      add_benchmark("timbre/conv2d/" + suffix, bench_timbre_conv, c, pass);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-      add("torch/conv2d/" + suffix, bench_torch_conv, c, pass);
+      add_benchmark("torch/conv2d/" + suffix, bench_torch_conv, c, pass);
 #endif
     }
     for (bool backward : {false, true}) {
       const std::string suffix =
           std::string(c.name) + (backward ? "/forward_backward" : "/forward");
-      add("timbre/max_pool2d/" + suffix, bench_timbre_max_pool, c, backward);
+      add_benchmark("timbre/max_pool2d/" + suffix, bench_timbre_max_pool, c, backward);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-      add("torch/max_pool2d/" + suffix, bench_torch_max_pool, c, backward);
+      add_benchmark("torch/max_pool2d/" + suffix, bench_torch_max_pool, c, backward);
 #endif
     }
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", std::to_string(g_threads));
-#ifndef TIMBRE_BENCH_WITH_TORCH
-  benchmark::AddCustomContext("torch", "not built (libtorch not found)");
-#endif
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_benchmarks(argc, argv);
 }

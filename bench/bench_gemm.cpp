@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
 #include "tensor/cpu/gemm.h"
 
 #ifdef TIMBRE_BENCH_WITH_TORCH
@@ -51,8 +52,6 @@ const Shape kShapes[] = {
     {"fc1_grad_X_b32", 32, 118720, 120, false, false},
     {"lstm_10x128x512", 10, 512, 128, false, false},
 };
-
-int g_threads = 2;
 
 std::vector<float> random_vector(int64_t n, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -105,43 +104,16 @@ void bench_torch(benchmark::State& state, Shape s) {
 }
 #endif
 
-// Removes --threads=N from argv (Google Benchmark rejects flags it does not know).
-void parse_threads_flag(int* argc, char** argv) {
-  if (const char* env = std::getenv("TIMBRE_BENCH_THREADS")) g_threads = std::atoi(env);
-  int out = 1;
-  for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
-      g_threads = std::atoi(argv[i] + 10);
-    } else {
-      argv[out++] = argv[i];
-    }
-  }
-  *argc = out;
-  if (g_threads < 1) g_threads = 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   parse_threads_flag(&argc, argv);
   for (const Shape& s : kShapes) {
-    benchmark::RegisterBenchmark((std::string("timbre/") + s.name).c_str(), bench_timbre, s)
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    add_benchmark(std::string("timbre/") + s.name, bench_timbre, s);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-    benchmark::RegisterBenchmark((std::string("torch/") + s.name).c_str(), bench_torch, s)
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    add_benchmark(std::string("torch/") + s.name, bench_torch, s);
 #endif
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", std::to_string(g_threads));
   benchmark::AddCustomContext("timbre_kernel", timbre::cpu::gemm_kernel_name());
-#ifndef TIMBRE_BENCH_WITH_TORCH
-  benchmark::AddCustomContext("torch", "not built (libtorch not found)");
-#endif
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_benchmarks(argc, argv);
 }

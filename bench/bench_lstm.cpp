@@ -19,6 +19,7 @@
 #include <cstring>
 #include <string>
 
+#include "bench_main.h"
 #include "layers/lstm.h"
 
 #ifdef TIMBRE_BENCH_WITH_TORCH
@@ -28,8 +29,6 @@
 namespace {
 
 constexpr int64_t kInput = 33, kHidden = 128, kLayers = 2, kBatch = 10, kSteps = 128;
-
-int g_threads = 2;
 
 void bench_timbre_inference(benchmark::State& state) {
   omp_set_num_threads(g_threads);
@@ -86,43 +85,17 @@ void bench_torch_forward_backward(benchmark::State& state) {
 }
 #endif
 
-// Removes --threads=N from argv (Google Benchmark rejects flags it does not know).
-void parse_threads_flag(int* argc, char** argv) {
-  if (const char* env = std::getenv("TIMBRE_BENCH_THREADS")) g_threads = std::atoi(env);
-  int out = 1;
-  for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
-      g_threads = std::atoi(argv[i] + 10);
-    } else {
-      argv[out++] = argv[i];
-    }
-  }
-  *argc = out;
-  if (g_threads < 1) g_threads = 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   parse_threads_flag(&argc, argv);
-  auto add = [](const char* name, void (*function)(benchmark::State&)) {
-    benchmark::RegisterBenchmark(name, function)->Unit(benchmark::kMillisecond)->UseRealTime();
-  };
-  add("timbre/lstm_33x128x2_b10_t128/inference", bench_timbre_inference);
+  add_benchmark("timbre/lstm_33x128x2_b10_t128/inference", bench_timbre_inference);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-  add("torch/lstm_33x128x2_b10_t128/inference", bench_torch_inference);
+  add_benchmark("torch/lstm_33x128x2_b10_t128/inference", bench_torch_inference);
 #endif
-  add("timbre/lstm_33x128x2_b10_t128/forward_backward", bench_timbre_forward_backward);
+  add_benchmark("timbre/lstm_33x128x2_b10_t128/forward_backward", bench_timbre_forward_backward);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-  add("torch/lstm_33x128x2_b10_t128/forward_backward", bench_torch_forward_backward);
+  add_benchmark("torch/lstm_33x128x2_b10_t128/forward_backward", bench_torch_forward_backward);
 #endif
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", std::to_string(g_threads));
-#ifndef TIMBRE_BENCH_WITH_TORCH
-  benchmark::AddCustomContext("torch", "not built (libtorch not found)");
-#endif
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_benchmarks(argc, argv);
 }

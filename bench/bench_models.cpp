@@ -37,6 +37,7 @@
 #include <string>
 #include <tuple>
 
+#include "bench_main.h"
 #include "layers/models/models.h"
 #include "layers/nn.h"
 #include "timbre.h"
@@ -63,8 +64,6 @@ const ModelCase kModels[] = {
 
 constexpr int64_t kFc1In = 16 * 70 * 106, kFc1Out = 120, kFc1Batch = 10;  // 118,720 -> 120
 constexpr int64_t kLossBatch = 128, kLossClasses = 10;
-
-int g_threads = 2;
 
 void set_samples_processed(benchmark::State& state, int64_t batch) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * batch);
@@ -304,28 +303,6 @@ void bench_torch_cross_entropy(benchmark::State& state) {
 }
 #endif
 
-// Removes --threads=N from argv (Google Benchmark rejects flags it does not know).
-void parse_threads_flag(int* argc, char** argv) {
-  if (const char* env = std::getenv("TIMBRE_BENCH_THREADS")) g_threads = std::atoi(env);
-  int out = 1;
-  for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
-      g_threads = std::atoi(argv[i] + 10);
-    } else {
-      argv[out++] = argv[i];
-    }
-  }
-  *argc = out;
-  if (g_threads < 1) g_threads = 1;
-}
-
-template <typename Function, typename... Args>
-void add(const std::string& name, Function function, Args... args) {
-  benchmark::RegisterBenchmark(name.c_str(), function, args...)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
-}
-
 #ifdef TIMBRE_BENCH_WITH_TORCH
 template <typename Model>
 struct TorchTrainStep {
@@ -341,11 +318,11 @@ template <template <typename> class Bench>
 void add_torch(const std::string& name, const ModelCase& m) {
   const std::string model = m.name;
   if (model == "sutd_cnn") {
-    add(name, Bench<TorchSutdCnn>::run, m);
+    add_benchmark(name, Bench<TorchSutdCnn>::run, m);
   } else if (model == "sutd_lstm") {
-    add(name, Bench<TorchSutdLstm>::run, m);
+    add_benchmark(name, Bench<TorchSutdLstm>::run, m);
   } else {
-    add(name, Bench<TorchClairvoyantMlp>::run, m);
+    add_benchmark(name, Bench<TorchClairvoyantMlp>::run, m);
   }
 }
 #endif
@@ -356,14 +333,14 @@ int main(int argc, char** argv) {
   parse_threads_flag(&argc, argv);
   for (const ModelCase& m : kModels) {
     const std::string train = std::string(m.name) + "/train_step";
-    add("timbre/" + train, bench_timbre_train_step, m);
+    add_benchmark("timbre/" + train, bench_timbre_train_step, m);
 #ifdef TIMBRE_BENCH_WITH_TORCH
     add_torch<TorchTrainStep>("torch/" + train, m);
 #endif
   }
   for (const ModelCase& m : kModels) {
     const std::string inference = std::string(m.name) + "/inference";
-    add("timbre/" + inference, bench_timbre_inference, m);
+    add_benchmark("timbre/" + inference, bench_timbre_inference, m);
 #ifdef TIMBRE_BENCH_WITH_TORCH
     add_torch<TorchInference>("torch/" + inference, m);
 #endif
@@ -371,22 +348,14 @@ int main(int argc, char** argv) {
   for (bool backward : {false, true}) {
     const std::string name =
         std::string("linear_fc1_b10/") + (backward ? "forward_backward" : "forward");
-    add("timbre/" + name, bench_timbre_fc1, backward);
+    add_benchmark("timbre/" + name, bench_timbre_fc1, backward);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-    add("torch/" + name, bench_torch_fc1, backward);
+    add_benchmark("torch/" + name, bench_torch_fc1, backward);
 #endif
   }
-  add("timbre/cross_entropy_128x10/forward_backward", bench_timbre_cross_entropy);
+  add_benchmark("timbre/cross_entropy_128x10/forward_backward", bench_timbre_cross_entropy);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-  add("torch/cross_entropy_128x10/forward_backward", bench_torch_cross_entropy);
+  add_benchmark("torch/cross_entropy_128x10/forward_backward", bench_torch_cross_entropy);
 #endif
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", std::to_string(g_threads));
-#ifndef TIMBRE_BENCH_WITH_TORCH
-  benchmark::AddCustomContext("torch", "not built (libtorch not found)");
-#endif
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_benchmarks(argc, argv);
 }

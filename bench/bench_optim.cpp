@@ -18,6 +18,7 @@
 #include <cstring>
 #include <string>
 
+#include "bench_main.h"
 #include "layers/optim.h"
 #include "timbre.h"
 
@@ -30,8 +31,6 @@ namespace {
 constexpr int64_t kParameterCount = 14'258'870;
 // Bytes moved by one fused Adam step per parameter: read p, g, m, v; write p, m, v.
 constexpr double kBytesPerParameter = 7 * sizeof(float);
-
-int g_threads = 2;
 
 void set_bandwidth_counter(benchmark::State& state) {
   state.counters["GB/s"] = benchmark::Counter(kParameterCount * kBytesPerParameter / 1e9,
@@ -67,39 +66,13 @@ void bench_torch_adam(benchmark::State& state) {
 }
 #endif
 
-void parse_threads_flag(int* argc, char** argv) {
-  if (const char* env = std::getenv("TIMBRE_BENCH_THREADS")) g_threads = std::atoi(env);
-  int kept = 1;
-  for (int i = 1; i < *argc; ++i) {
-    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
-      g_threads = std::atoi(argv[i] + 10);
-    } else {
-      argv[kept++] = argv[i];
-    }
-  }
-  *argc = kept;
-  if (g_threads < 1) g_threads = 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   parse_threads_flag(&argc, argv);
-  benchmark::RegisterBenchmark("timbre/adam_step_14M", bench_timbre_adam)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
+  add_benchmark("timbre/adam_step_14M", bench_timbre_adam);
 #ifdef TIMBRE_BENCH_WITH_TORCH
-  benchmark::RegisterBenchmark("torch/adam_step_14M", bench_torch_adam)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
+  add_benchmark("torch/adam_step_14M", bench_torch_adam);
 #endif
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", std::to_string(g_threads));
-#ifndef TIMBRE_BENCH_WITH_TORCH
-  benchmark::AddCustomContext("torch", "not built (libtorch not found)");
-#endif
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_benchmarks(argc, argv);
 }

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config   # compiler and build tools
   libgtest-dev libgmock-dev                      # tests
   libcli11-dev                                   # cli/: the `timbre` program
+  libsndfile1-dev libsamplerate0-dev             # audio/: decoding and resampling
   libbenchmark-dev                               # bench/
   libtorch-dev libopenblas-dev                   # bench/: the libtorch comparison
   python3-torch python3-numpy                    # tests: models checked against PyTorch

@@ -1,0 +1,242 @@
+// audio/chroma.cpp - chroma from a power spectrogram; piptrack, pitch_tuning, estimate_tuning.
+#include "audio/chroma.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "audio/filters.h"
+#include "tensor/error.h"
+#include "tensor/kernels.h"
+
+namespace timbre::audio {
+
+namespace {
+
+void check_spectrogram(const Tensor& spectrogram, double sample_rate, const char* op) {
+  TIMBRE_CHECK(spectrogram.defined() && spectrogram.dim() == 2 && spectrogram.size(0) >= 3, op,
+               ": expected a 2-d spectrogram [1 + n_fft/2, frames] with at least 3 rows");
+  TIMBRE_CHECK(spectrogram.device().is_cpu(), op, ": expected a CPU tensor");
+  TIMBRE_CHECK(sample_rate > 0.0, op, ": sample_rate must be > 0, got ", sample_rate);
+}
+
+// The peak search of piptrack for one dtype T, with librosa's arithmetic: S, the thresholds, the
+// slopes and the magnitudes in T; the parabola's a and b in double (numba promotes `2 * x` and
+// `x / 2` for float32 x to float64); the pitch in double, rounded to T when stored.
+// S: [n_bins, frames] -> pitches, magnitudes: [n_bins, frames]
+template <typename T>
+void piptrack_kernel(const T* s, T* pitches, T* magnitudes, int64_t n_bins, int64_t frames,
+                     double sample_rate, double fmin, double fmax, double threshold) {
+  const int64_t n_fft = 2 * (n_bins - 1);
+  const std::vector<double> frequency = fft_frequencies(sample_rate, n_fft);
+  std::fill(pitches, pitches + n_bins * frames, T(0));
+  std::fill(magnitudes, magnitudes + n_bins * frames, T(0));
+  std::vector<T> kept(static_cast<size_t>(n_bins));  // S with values <= the threshold set to 0
+  for (int64_t t = 0; t < frames; ++t) {
+    auto at = [&](int64_t k) { return s[k * frames + t]; };
+    T frame_max = at(0);
+    for (int64_t k = 1; k < n_bins; ++k)
+      frame_max = std::max(frame_max, at(k));
+    const T floor = static_cast<T>(threshold) * frame_max;
+    for (int64_t k = 0; k < n_bins; ++k)
+      kept[k] = at(k) > floor ? at(k) : T(0);
+    // Bins 0 and n_bins-1 are never peaks here: bin 0 compares with itself (edge padding), and
+    // the shift there is defined as 0; the frequency range excludes them in practice anyway.
+    for (int64_t k = 1; k < n_bins - 1; ++k) {
+      if (!(frequency[k] >= fmin && frequency[k] < fmax)) continue;
+      if (!(kept[k] > kept[k - 1] && kept[k] >= kept[k + 1])) continue;
+      const T above = at(k + 1), here = at(k), below = at(k - 1);
+      const double a = static_cast<double>(static_cast<T>(above + below)) - 2.0 * here;
+      const double b = static_cast<double>(static_cast<T>(above - below)) / 2.0;
+      const T shift = std::fabs(b) >= std::fabs(a) ? T(0) : static_cast<T>(-b / a);
+      const T slope = static_cast<T>((above - below) / T(2));  // numpy.gradient, in T
+      const T skew = static_cast<T>(static_cast<T>(T(0.5) * slope) * shift);
+      pitches[k * frames + t] =
+          static_cast<T>((static_cast<double>(k) + static_cast<double>(shift)) * sample_rate /
+                         static_cast<double>(n_fft));
+      magnitudes[k * frames + t] = static_cast<T>(here + skew);
+    }
+  }
+}
+
+// pitch_tuning for pitches of type T, computing the residuals in T as numpy does for a T array.
+template <typename T>
+double pitch_tuning_kernel(const std::vector<T>& frequencies, double resolution,
+                           int64_t bins_per_octave) {
+  TIMBRE_CHECK(resolution > 0.0 && resolution < 1.0, "pitch_tuning: resolution must lie in ",
+               "(0, 1), got ", resolution);
+  TIMBRE_CHECK(bins_per_octave >= 1, "pitch_tuning: bins_per_octave must be >= 1");
+  // Histogram edges: numpy.linspace(-0.5, 0.5, ceil(1 / resolution) + 1).
+  const int64_t n_edges = static_cast<int64_t>(std::ceil(1.0 / resolution)) + 1;
+  std::vector<double> edges(static_cast<size_t>(n_edges));
+  const double step = 1.0 / static_cast<double>(n_edges - 1);
+  for (int64_t i = 0; i < n_edges; ++i)
+    edges[i] = static_cast<double>(i) * step - 0.5;
+  edges[n_edges - 1] = 0.5;
+
+  std::vector<int64_t> counts(static_cast<size_t>(n_edges - 1), 0);
+  bool any = false;
+  for (const T f : frequencies) {
+    if (!(f > T(0))) continue;
+    any = true;
+    // Octaves above A0 = 27.5 Hz, times bins per octave, modulo 1: the distance above the
+    // nearest grid pitch below, in bins; >= 0.5 means closer to the grid pitch above.
+    const T octaves = std::log2(static_cast<T>(f / static_cast<T>(27.5)));
+    const T position = static_cast<T>(static_cast<T>(bins_per_octave) * octaves);
+    T residual = std::fmod(position, T(1));
+    if (residual < T(0)) residual += T(1);
+    if (residual >= T(0.5)) residual -= T(1);
+    // numpy.histogram: bin i holds edges[i] <= r < edges[i+1]; the last bin also holds 0.5.
+    const double r = static_cast<double>(residual);
+    if (r < edges[0] || r > edges[n_edges - 1]) continue;
+    int64_t bin = std::upper_bound(edges.begin(), edges.end(), r) - edges.begin() - 1;
+    bin = std::min<int64_t>(bin, n_edges - 2);
+    ++counts[bin];
+  }
+  if (!any) return 0.0;
+  const int64_t best = std::max_element(counts.begin(), counts.end()) - counts.begin();
+  return edges[best];
+}
+
+// estimate_tuning for one dtype T.
+template <typename T>
+double estimate_tuning_kernel(const Tensor& s, double sample_rate, double resolution,
+                              int64_t bins_per_octave) {
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  std::vector<T> pitches(static_cast<size_t>(n_bins * frames));
+  std::vector<T> magnitudes(pitches.size());
+  piptrack_kernel<T>(s.data_ptr<T>(), pitches.data(), magnitudes.data(), n_bins, frames,
+                     sample_rate, 150.0, 4000.0, 0.1);
+  // The median magnitude of the peaks (pitch > 0); numpy averages the two middle values in T.
+  std::vector<T> peak_magnitudes;
+  for (size_t i = 0; i < pitches.size(); ++i) {
+    if (pitches[i] > T(0)) peak_magnitudes.push_back(magnitudes[i]);
+  }
+  T median = 0;
+  if (!peak_magnitudes.empty()) {
+    std::sort(peak_magnitudes.begin(), peak_magnitudes.end());
+    const size_t n = peak_magnitudes.size();
+    median = n % 2 == 1
+                 ? peak_magnitudes[n / 2]
+                 : static_cast<T>(
+                       static_cast<T>(peak_magnitudes[n / 2 - 1] + peak_magnitudes[n / 2]) / T(2));
+  }
+  std::vector<T> strong;  // pitches of the peaks at least as loud as the median
+  for (size_t i = 0; i < pitches.size(); ++i) {
+    if (pitches[i] > T(0) && magnitudes[i] >= median) strong.push_back(pitches[i]);
+  }
+  return pitch_tuning_kernel<T>(strong, resolution, bins_per_octave);
+}
+
+}  // namespace
+
+PitchTrack piptrack(const Tensor& spectrogram, double sample_rate, double fmin, double fmax,
+                    double threshold) {
+  check_spectrogram(spectrogram, sample_rate, "piptrack");
+  fmin = std::max(fmin, 0.0);
+  fmax = std::min(fmax, sample_rate / 2.0);
+  TIMBRE_CHECK(fmin < fmax, "piptrack: need fmin < fmax, got ", fmin, " and ", fmax);
+  const Tensor s = kernels::contiguous(spectrogram);
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  PitchTrack track{empty({n_bins, frames}, {.dtype = s.dtype()}),
+                   empty({n_bins, frames}, {.dtype = s.dtype()})};
+  dispatch_floating(s.dtype(), "piptrack", [&]<typename T>() {
+    piptrack_kernel<T>(s.data_ptr<T>(), track.pitches.data_ptr<T>(), track.magnitudes.data_ptr<T>(),
+                       n_bins, frames, sample_rate, fmin, fmax, threshold);
+  });
+  return track;
+}
+
+double pitch_tuning(const std::vector<double>& frequencies, double resolution,
+                    int64_t bins_per_octave) {
+  return pitch_tuning_kernel<double>(frequencies, resolution, bins_per_octave);
+}
+
+double pitch_tuning(const std::vector<float>& frequencies, double resolution,
+                    int64_t bins_per_octave) {
+  return pitch_tuning_kernel<float>(frequencies, resolution, bins_per_octave);
+}
+
+double estimate_tuning_from_spectrogram(const Tensor& spectrogram, double sample_rate,
+                                        double resolution, int64_t bins_per_octave) {
+  check_spectrogram(spectrogram, sample_rate, "estimate_tuning");
+  const Tensor s = kernels::contiguous(spectrogram);
+  return dispatch_floating(s.dtype(), "estimate_tuning", [&]<typename T>() {
+    return estimate_tuning_kernel<T>(s, sample_rate, resolution, bins_per_octave);
+  });
+}
+
+double estimate_tuning(const Tensor& y, double sample_rate, const StftOptions& stft,
+                       double resolution, int64_t bins_per_octave) {
+  return estimate_tuning_from_spectrogram(spectrogram(y, stft, 1.0), sample_rate, resolution,
+                                          bins_per_octave);
+}
+
+Tensor chroma_stft_from_spectrogram(const Tensor& power_spectrogram, double sample_rate,
+                                    std::optional<double> tuning, int64_t n_chroma,
+                                    std::optional<double> norm) {
+  check_spectrogram(power_spectrogram, sample_rate, "chroma_stft");
+  TIMBRE_CHECK(n_chroma >= 1, "chroma_stft: n_chroma must be >= 1, got ", n_chroma);
+  TIMBRE_CHECK(!norm.has_value() || *norm > 0.0, "chroma_stft: norm must be > 0 (or infinity, ",
+               "or none), got ", norm.value_or(0.0));
+  const Tensor s = kernels::contiguous(power_spectrogram);
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  const double used_tuning = tuning.has_value()
+                                 ? *tuning
+                                 : estimate_tuning_from_spectrogram(s, sample_rate, 0.01, n_chroma);
+  // librosa.filters.chroma's default dtype float32 is used even for float64 audio.
+  const std::vector<double> weights =
+      chroma_filterbank(sample_rate, 2 * (n_bins - 1), n_chroma, used_tuning, kFloat32)
+          .to_vector<double>();  // [n_chroma, n_bins]
+  Tensor out = empty({n_chroma, frames}, {.dtype = s.dtype()});
+  dispatch_floating(s.dtype(), "chroma_stft", [&]<typename T>() {
+    const T* data = s.data_ptr<T>();
+    T* result = out.data_ptr<T>();
+    // raw[c, t] = sum_k weights[c, k] S[k, t]   [n_chroma, n_bins] @ [n_bins, frames]
+    std::vector<double> raw(static_cast<size_t>(n_chroma * frames), 0.0);
+    for (int64_t c = 0; c < n_chroma; ++c) {
+      for (int64_t k = 0; k < n_bins; ++k) {
+        const double w = weights[c * n_bins + k];
+        for (int64_t t = 0; t < frames; ++t) {
+          raw[c * frames + t] += w * static_cast<double>(data[k * frames + t]);
+        }
+      }
+    }
+    // librosa's einsum result is in T; librosa.util.normalize then takes each frame's length
+    // in double (the largest |entry| for norm = inf, else (sum |entry|^p)^(1/p)), divides, and
+    // stores the quotient in T. Frames shorter than T's smallest normal number stay as they are.
+    std::vector<T> raw_t(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+      raw_t[i] = static_cast<T>(raw[i]);
+    }
+    for (int64_t t = 0; t < frames; ++t) {
+      double length = 1.0;
+      if (norm.has_value() && std::isinf(*norm)) {
+        length = 0.0;
+        for (int64_t c = 0; c < n_chroma; ++c) {
+          length = std::max(length, std::fabs(static_cast<double>(raw_t[c * frames + t])));
+        }
+      } else if (norm.has_value()) {
+        double sum = 0.0;
+        for (int64_t c = 0; c < n_chroma; ++c) {
+          sum += std::pow(std::fabs(static_cast<double>(raw_t[c * frames + t])), *norm);
+        }
+        length = std::pow(sum, 1.0 / *norm);
+      }
+      if (length < static_cast<double>(std::numeric_limits<T>::min())) length = 1.0;
+      for (int64_t c = 0; c < n_chroma; ++c) {
+        result[c * frames + t] =
+            static_cast<T>(static_cast<double>(raw_t[c * frames + t]) / length);
+      }
+    }
+  });
+  return out;
+}
+
+Tensor chroma_stft(const Tensor& y, double sample_rate, const StftOptions& stft,
+                   std::optional<double> tuning, int64_t n_chroma, std::optional<double> norm) {
+  return chroma_stft_from_spectrogram(spectrogram(y, stft, 2.0), sample_rate, tuning, n_chroma,
+                                      norm);
+}
+
+}  // namespace timbre::audio

@@ -1,0 +1,197 @@
+// audio/decode.cpp - libsndfile decoding, channel averaging and libsamplerate resampling.
+#include "audio/decode.h"
+
+#include <samplerate.h>
+#include <sndfile.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+namespace timbre::audio {
+
+namespace {
+
+// libsndfile quietly reads what is there when a file is cut short after its header (it only
+// notes "data : 441000 (should be 19956)" in its log). We treat that as an error: a truncated
+// download or copy should not silently become a shorter clip. Declared sizes that are streaming
+// placeholders (0, or 0xFFFFFFFF-like "unknown") are not truncation; a 1-byte difference is a
+// pad byte.
+void check_not_truncated(SNDFILE* handle, const std::string& path) {
+  std::vector<char> log(16384, '\0');
+  sf_command(handle, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size() - 1));
+  std::istringstream lines(std::string(log.data()));
+  std::string line;
+  while (std::getline(lines, line)) {
+    const size_t should = line.find("(should be ");
+    const bool data_line =
+        line.find("data :") != std::string::npos || line.find("Data Size") != std::string::npos;
+    if (should == std::string::npos || !data_line) continue;
+    const size_t colon = line.find(':');
+    const long long declared = std::atoll(line.c_str() + colon + 1);
+    const long long actual = std::atoll(line.c_str() + should + 11);
+    const bool placeholder = declared <= 0 || declared >= 0x7FFFF000LL;
+    TIMBRE_CHECK(placeholder || declared - actual <= 1, "load_audio: '", path,
+                 "' is truncated: its header announces ", declared, " bytes of audio but only ",
+                 actual, " are present");
+  }
+}
+
+// Owns an open SNDFILE (closed when it goes out of scope, also when an error is thrown).
+struct SoundFile {
+  SNDFILE* handle = nullptr;
+  SF_INFO info{};
+
+  explicit SoundFile(const std::string& path) {
+    // libsndfile's own message for a missing file ("System error") does not say which; check
+    // first so the error is precise.
+    std::error_code error;
+    TIMBRE_CHECK(std::filesystem::exists(path, error), "load_audio: cannot open '", path,
+                 "': no such file");
+    TIMBRE_CHECK(!std::filesystem::is_directory(path, error), "load_audio: cannot open '", path,
+                 "': it is a directory");
+    std::memset(&info, 0, sizeof(info));
+    handle = sf_open(path.c_str(), SFM_READ, &info);
+    TIMBRE_CHECK(handle != nullptr, "load_audio: cannot decode '", path,
+                 "': ", sf_strerror(nullptr));
+    try {
+      check_not_truncated(handle, path);
+    } catch (...) {
+      sf_close(handle);
+      throw;
+    }
+    if (info.channels < 1 || info.samplerate < 1 || info.frames < 0) {
+      sf_close(handle);
+      handle = nullptr;
+      throw Error(detail::concat("load_audio: cannot decode '", path,
+                                 "': invalid header (channels ", info.channels, ", sample rate ",
+                                 info.samplerate, ")"));
+    }
+  }
+  ~SoundFile() {
+    if (handle != nullptr) sf_close(handle);
+  }
+  SoundFile(const SoundFile&) = delete;
+  SoundFile& operator=(const SoundFile&) = delete;
+};
+
+// numpy.round: halves go to the even neighbour (std::nearbyint in the default rounding mode).
+int64_t round_half_even(double value) {
+  return static_cast<int64_t>(std::nearbyint(value));
+}
+
+// Resamples interleaved float samples with libsamplerate (sinc, best quality).
+// interleaved: [frames * channels] -> [output_frames * channels], output_frames =
+// ceil(frames * target / native) as librosa.resample (zero-padded or trimmed to that length).
+std::vector<float> resample(const std::vector<float>& interleaved, int64_t frames, int channels,
+                            int native_rate, int target_rate, const std::string& path) {
+  const double ratio = static_cast<double>(target_rate) / static_cast<double>(native_rate);
+  const int64_t output_frames =
+      static_cast<int64_t>(std::ceil(static_cast<double>(frames) * ratio));
+  std::vector<float> output(static_cast<size_t>(output_frames) * channels, 0.0f);
+  if (frames == 0 || output_frames == 0) return output;
+  // libsamplerate may produce a few samples fewer or more than the ideal count; give it room.
+  std::vector<float> converted(static_cast<size_t>(output_frames + 16) * channels, 0.0f);
+  SRC_DATA data{};
+  data.data_in = interleaved.data();
+  data.input_frames = static_cast<long>(frames);
+  data.data_out = converted.data();
+  data.output_frames = static_cast<long>(output_frames + 16);
+  data.src_ratio = ratio;
+  data.end_of_input = 1;
+  const int status = src_simple(&data, SRC_SINC_BEST_QUALITY, channels);
+  TIMBRE_CHECK(status == 0, "load_audio: resampling '", path, "' from ", native_rate, " to ",
+               target_rate, " Hz failed: ", src_strerror(status));
+  const int64_t produced = std::min<int64_t>(data.output_frames_gen, output_frames);
+  std::copy(converted.begin(), converted.begin() + produced * channels, output.begin());
+  return output;
+}
+
+}  // namespace
+
+int native_sample_rate(const std::string& path) {
+  SoundFile file(path);
+  return file.info.samplerate;
+}
+
+Tensor load_audio(const std::string& path, const LoadOptions& options) {
+  TIMBRE_CHECK(options.sample_rate >= 0, "load_audio: sample_rate must be >= 0, got ",
+               options.sample_rate);
+  TIMBRE_CHECK(options.offset >= 0.0, "load_audio: offset must be >= 0 seconds, got ",
+               options.offset);
+  TIMBRE_CHECK(options.dtype == DType::Float32 || options.dtype == DType::Float64,
+               "load_audio: dtype must be float32 or float64, got ", dtype_name(options.dtype));
+  SoundFile file(path);
+  const int native_rate = file.info.samplerate;
+  const int channels = file.info.channels;
+  const int64_t total_frames = file.info.frames;
+
+  const int64_t start = round_half_even(options.offset * native_rate);
+  TIMBRE_CHECK(start <= total_frames, "load_audio: offset ", options.offset, " s of '", path,
+               "' is past its end (", static_cast<double>(total_frames) / native_rate, " s)");
+  int64_t frames = total_frames - start;
+  if (options.duration >= 0.0) {
+    frames = std::min(frames, round_half_even(options.duration * native_rate));
+  }
+  if (start > 0) {
+    TIMBRE_CHECK(sf_seek(file.handle, start, SEEK_SET) == start, "load_audio: cannot seek to ",
+                 options.offset, " s in '", path, "': ", sf_strerror(file.handle));
+  }
+
+  // Decode as double: integer PCM scaled by 1/32768 (16 bit) or 1/2^31 (32 bit) is exact there,
+  // and both float32 and float64 results are then one rounding away.
+  std::vector<double> interleaved(static_cast<size_t>(frames) * channels);
+  const sf_count_t read = sf_readf_double(file.handle, interleaved.data(), frames);
+  TIMBRE_CHECK(sf_error(file.handle) == SF_ERR_NO_ERROR, "load_audio: cannot decode '", path,
+               "': ", sf_strerror(file.handle));
+  TIMBRE_CHECK(read == frames, "load_audio: '", path, "' is truncated: its header announces ",
+               total_frames, " frames but only ", start + read, " could be read");
+
+  // Average the channels: interleaved [frames * channels] -> [frames] (mono) or keep them.
+  const int out_channels = options.mono ? 1 : channels;
+  std::vector<float> mixed(static_cast<size_t>(frames) * out_channels);
+  std::vector<double> mixed_double(static_cast<size_t>(frames) * out_channels);
+  for (int64_t f = 0; f < frames; ++f) {
+    if (options.mono) {
+      double sum = 0.0;
+      for (int c = 0; c < channels; ++c)
+        sum += interleaved[f * channels + c];
+      mixed_double[f] = sum / channels;
+    } else {
+      for (int c = 0; c < channels; ++c) {
+        mixed_double[f * channels + c] = interleaved[f * channels + c];
+      }
+    }
+  }
+
+  const int target_rate = options.sample_rate == 0 ? native_rate : options.sample_rate;
+  int64_t out_frames = frames;
+  if (target_rate != native_rate) {
+    // libsamplerate works in float32.
+    for (size_t i = 0; i < mixed.size(); ++i)
+      mixed[i] = static_cast<float>(mixed_double[i]);
+    const std::vector<float> resampled =
+        resample(mixed, frames, out_channels, native_rate, target_rate, path);
+    out_frames = static_cast<int64_t>(resampled.size()) / out_channels;
+    mixed_double.assign(resampled.begin(), resampled.end());
+  }
+
+  // Interleaved [frames, channels] -> [samples] or [channels, samples].
+  const Shape sizes = options.mono ? Shape{out_frames} : Shape{out_channels, out_frames};
+  Tensor y = empty(sizes, {.dtype = options.dtype});
+  dispatch_floating(options.dtype, "load_audio", [&]<typename T>() {
+    T* out = y.data_ptr<T>();
+    for (int64_t f = 0; f < out_frames; ++f) {
+      for (int c = 0; c < out_channels; ++c) {
+        out[c * out_frames + f] = static_cast<T>(mixed_double[f * out_channels + c]);
+      }
+    }
+  });
+  return y;
+}
+
+}  // namespace timbre::audio

@@ -1,0 +1,355 @@
+// audio/spectral.cpp - spectral centroid, bandwidth, roll-off and contrast; zero-crossing rate and
+// RMS energy (librosa 0.10.1).
+#include "audio/spectral.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "audio/db.h"
+#include "audio/filters.h"
+#include "tensor/error.h"
+#include "tensor/factories.h"
+#include "tensor/kernels.h"
+
+namespace timbre::audio {
+
+namespace {
+
+void check_magnitude_spectrogram(const Tensor& spectrogram, double sample_rate, const char* op) {
+  TIMBRE_CHECK(spectrogram.defined() && spectrogram.dim() == 2 && spectrogram.size(0) >= 2, op,
+               ": expected a 2-d spectrogram [1 + n_fft/2, frames]");
+  TIMBRE_CHECK(spectrogram.device().is_cpu(), op, ": expected a CPU tensor");
+  TIMBRE_CHECK(sample_rate > 0.0, op, ": sample_rate must be > 0, got ", sample_rate);
+}
+
+void check_signal(const Tensor& y, const char* op) {
+  TIMBRE_CHECK(y.defined() && y.dim() == 1 && y.numel() >= 1, op,
+               ": expected a non-empty 1-d signal [samples]");
+  TIMBRE_CHECK(y.device().is_cpu(), op, ": expected a CPU tensor");
+}
+
+// The centre frequencies of the rows of a spectrogram with n_bins = 1 + n_fft/2 rows.
+std::vector<double> bin_frequencies(double sample_rate, int64_t n_bins) {
+  return fft_frequencies(sample_rate, 2 * (n_bins - 1));
+}
+
+// librosa.util.normalize(S, norm=1, axis=0) on one frame, as librosa computes it: the L1 length
+// in double, the quotient rounded back to S's dtype T (numpy writes it into an array like S).
+// S column t: [n_bins] (stride frames) -> weights: [n_bins] (double)
+template <typename T>
+void l1_normalized_column(const T* s, int64_t n_bins, int64_t frames, int64_t t,
+                          std::vector<double>& weights) {
+  double length = 0.0;
+  for (int64_t k = 0; k < n_bins; ++k)
+    length += std::fabs(static_cast<double>(s[k * frames + t]));
+  // A silent frame (length below the smallest normal number of T) is left as it is.
+  if (length < static_cast<double>(std::numeric_limits<T>::min())) length = 1.0;
+  for (int64_t k = 0; k < n_bins; ++k) {
+    weights[k] =
+        static_cast<double>(static_cast<T>(static_cast<double>(s[k * frames + t]) / length));
+  }
+}
+
+// centroid[t] = sum_k f_k s[k, t] with s = S normalised to sum 1 per frame.
+// S: [n_bins, frames] -> centroid: [frames] (double)
+template <typename T>
+std::vector<double> centroid_kernel(const T* s, const std::vector<double>& frequency,
+                                    int64_t n_bins, int64_t frames) {
+  std::vector<double> centroid(static_cast<size_t>(frames));
+  std::vector<double> weights(static_cast<size_t>(n_bins));
+  for (int64_t t = 0; t < frames; ++t) {
+    l1_normalized_column(s, n_bins, frames, t, weights);
+    double sum = 0.0;
+    for (int64_t k = 0; k < n_bins; ++k)
+      sum += frequency[k] * weights[k];
+    centroid[t] = sum;
+  }
+  return centroid;
+}
+
+// Tensor [1, frames] float64 holding `values`.
+Tensor row_tensor(const std::vector<double>& values) {
+  return from_vector(values, {1, static_cast<int64_t>(values.size())}, {.dtype = kFloat64});
+}
+
+// The frames of a signal as librosa.util.frame sees them after the optional centre padding:
+// frame t covers padded samples t*hop .. t*hop + frame_length - 1, where padded sample i is
+// y[i - pad] inside the signal and, beyond its ends, zero, a copy of the end sample or a mirror
+// image (edge_index / reflect_index below) depending on the feature.
+struct Framing {
+  int64_t pad = 0;     // samples added before the signal (frame_length/2 with center, else 0)
+  int64_t frames = 0;  // number of frames
+};
+
+Framing frame_layout(int64_t samples, int64_t frame_length, int64_t hop_length, bool center,
+                     const char* op) {
+  TIMBRE_CHECK(frame_length >= 1 && hop_length >= 1, op, ": need frame_length >= 1 and ",
+               "hop_length >= 1, got ", frame_length, " and ", hop_length);
+  Framing framing;
+  framing.pad = center ? frame_length / 2 : 0;
+  const int64_t padded = samples + 2 * framing.pad;
+  TIMBRE_CHECK(padded >= frame_length, op, ": the signal (", samples, " samples) is shorter than ",
+               "one frame (", frame_length, ")");
+  framing.frames = 1 + (padded - frame_length) / hop_length;
+  return framing;
+}
+
+// Index into y of padded position i (i may lie before 0 or past the end): numpy.pad's 'edge'
+// repeats the end samples, 'reflect' mirrors without repeating them: [a b c] -> [c b | a b c | b
+// a].
+int64_t edge_index(int64_t i, int64_t samples) {
+  return std::clamp<int64_t>(i, 0, samples - 1);
+}
+int64_t reflect_index(int64_t i, int64_t samples) {
+  if (i < 0) return -i;
+  if (i >= samples) return 2 * (samples - 1) - i;
+  return i;
+}
+
+}  // namespace
+
+// ---- Centroid -------------------------------------------------------------------------------
+
+Tensor spectral_centroid_from_spectrogram(const Tensor& spectrogram, double sample_rate) {
+  check_magnitude_spectrogram(spectrogram, sample_rate, "spectral_centroid");
+  const Tensor s = kernels::contiguous(spectrogram);
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  const std::vector<double> frequency = bin_frequencies(sample_rate, n_bins);
+  return dispatch_floating(s.dtype(), "spectral_centroid", [&]<typename T>() {
+    return row_tensor(centroid_kernel<T>(s.data_ptr<T>(), frequency, n_bins, frames));
+  });
+}
+
+Tensor spectral_centroid(const Tensor& y, double sample_rate, const StftOptions& stft) {
+  return spectral_centroid_from_spectrogram(spectrogram(y, stft, 1.0), sample_rate);
+}
+
+// ---- Bandwidth ------------------------------------------------------------------------------
+
+Tensor spectral_bandwidth_from_spectrogram(const Tensor& spectrogram, double sample_rate, double p,
+                                           bool norm) {
+  check_magnitude_spectrogram(spectrogram, sample_rate, "spectral_bandwidth");
+  TIMBRE_CHECK(p > 0.0, "spectral_bandwidth: p must be > 0, got ", p);
+  const Tensor s = kernels::contiguous(spectrogram);
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  const std::vector<double> frequency = bin_frequencies(sample_rate, n_bins);
+  return dispatch_floating(s.dtype(), "spectral_bandwidth", [&]<typename T>() {
+    const T* data = s.data_ptr<T>();
+    // S: [n_bins, frames] -> centroid, bandwidth: [frames]
+    const std::vector<double> centroid = centroid_kernel<T>(data, frequency, n_bins, frames);
+    std::vector<double> bandwidth(static_cast<size_t>(frames));
+    std::vector<double> weights(static_cast<size_t>(n_bins));
+    for (int64_t t = 0; t < frames; ++t) {
+      if (norm) {
+        l1_normalized_column(data, n_bins, frames, t, weights);
+      } else {
+        for (int64_t k = 0; k < n_bins; ++k)
+          weights[k] = static_cast<double>(data[k * frames + t]);
+      }
+      double sum = 0.0;  // sum_k s[k] |f_k - centroid|^p
+      for (int64_t k = 0; k < n_bins; ++k) {
+        const double deviation = std::fabs(centroid[t] - frequency[k]);
+        sum += weights[k] * (p == 2.0 ? deviation * deviation : std::pow(deviation, p));
+      }
+      bandwidth[t] = p == 2.0 ? std::sqrt(sum) : std::pow(sum, 1.0 / p);
+    }
+    return row_tensor(bandwidth);
+  });
+}
+
+Tensor spectral_bandwidth(const Tensor& y, double sample_rate, const StftOptions& stft, double p,
+                          bool norm) {
+  return spectral_bandwidth_from_spectrogram(spectrogram(y, stft, 1.0), sample_rate, p, norm);
+}
+
+// ---- Roll-off -------------------------------------------------------------------------------
+
+Tensor spectral_rolloff_from_spectrogram(const Tensor& spectrogram, double sample_rate,
+                                         double roll_percent) {
+  check_magnitude_spectrogram(spectrogram, sample_rate, "spectral_rolloff");
+  TIMBRE_CHECK(roll_percent > 0.0 && roll_percent < 1.0, "spectral_rolloff: roll_percent must ",
+               "lie in (0, 1), got ", roll_percent);
+  const Tensor s = kernels::contiguous(spectrogram);
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  const std::vector<double> frequency = bin_frequencies(sample_rate, n_bins);
+  return dispatch_floating(s.dtype(), "spectral_rolloff", [&]<typename T>() {
+    const T* data = s.data_ptr<T>();
+    // S: [n_bins, frames] -> rolloff: [frames]
+    std::vector<double> rolloff(static_cast<size_t>(frames));
+    std::vector<T> running(static_cast<size_t>(n_bins));  // cumulative sums, in T like numpy
+    for (int64_t t = 0; t < frames; ++t) {
+      T sum = 0;
+      for (int64_t k = 0; k < n_bins; ++k) {
+        sum += data[k * frames + t];
+        running[k] = sum;
+      }
+      // numpy multiplies a T array by the Python float roll_percent in T.
+      const T threshold = static_cast<T>(roll_percent) * running[n_bins - 1];
+      int64_t first = 0;  // first bin whose running sum reaches the threshold
+      while (first < n_bins - 1 && running[first] < threshold)
+        ++first;
+      rolloff[t] = frequency[first];
+    }
+    return row_tensor(rolloff);
+  });
+}
+
+Tensor spectral_rolloff(const Tensor& y, double sample_rate, const StftOptions& stft,
+                        double roll_percent) {
+  return spectral_rolloff_from_spectrogram(spectrogram(y, stft, 1.0), sample_rate, roll_percent);
+}
+
+// ---- Contrast -------------------------------------------------------------------------------
+
+Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double sample_rate,
+                                          double fmin, int64_t n_bands, double quantile,
+                                          bool linear) {
+  check_magnitude_spectrogram(spectrogram, sample_rate, "spectral_contrast");
+  TIMBRE_CHECK(fmin > 0.0, "spectral_contrast: fmin must be > 0, got ", fmin);
+  TIMBRE_CHECK(n_bands >= 1, "spectral_contrast: n_bands must be >= 1, got ", n_bands);
+  TIMBRE_CHECK(quantile > 0.0 && quantile < 1.0, "spectral_contrast: quantile must lie in ",
+               "(0, 1), got ", quantile);
+  // Band edges: 0, fmin, 2 fmin, ..., 2^n_bands fmin.
+  std::vector<double> edges(static_cast<size_t>(n_bands + 2), 0.0);
+  for (int64_t i = 1; i < n_bands + 2; ++i)
+    edges[i] = fmin * std::pow(2.0, static_cast<double>(i - 1));
+  TIMBRE_CHECK(edges[n_bands] < 0.5 * sample_rate, "spectral_contrast: band edge ", edges[n_bands],
+               " Hz exceeds Nyquist; reduce fmin or n_bands");
+
+  const Tensor s = kernels::contiguous(spectrogram);
+  const int64_t n_bins = s.size(0), frames = s.size(1);
+  const std::vector<double> frequency = bin_frequencies(sample_rate, n_bins);
+  const int64_t n_rows = n_bands + 1;
+  // peak, valley: [n_bands + 1, frames] float64
+  Tensor peak = empty({n_rows, frames}, {.dtype = kFloat64});
+  Tensor valley = empty({n_rows, frames}, {.dtype = kFloat64});
+
+  // S: [n_bins, frames] -> peak, valley: [n_bands + 1, frames]
+  dispatch_floating(s.dtype(), "spectral_contrast", [&]<typename T>() {
+    const T* data = s.data_ptr<T>();
+    double* peak_data = peak.data_ptr<double>();
+    double* valley_data = valley.data_ptr<double>();
+    for (int64_t band = 0; band < n_rows; ++band) {
+      // Bins with low <= f <= high ...
+      int64_t first = -1, last = -1;
+      for (int64_t k = 0; k < n_bins; ++k) {
+        if (frequency[k] >= edges[band] && frequency[k] <= edges[band + 1]) {
+          if (first < 0) first = k;
+          last = k;
+        }
+      }
+      TIMBRE_CHECK(first >= 0, "spectral_contrast: band ", band, " holds no frequency bin");
+      // ... plus the bin just below (bands after the first), plus everything above (last band).
+      if (band > 0) first -= 1;
+      if (band == n_bands) last = n_bins - 1;
+      const int64_t members = last - first + 1;  // librosa's count, before the drop below
+      // Every band but the last drops its top bin (it is the next band's extra bottom bin).
+      const int64_t used = band < n_bands ? members - 1 : members;
+      const int64_t q = std::max<int64_t>(
+          1, static_cast<int64_t>(std::nearbyint(quantile * static_cast<double>(members))));
+      std::vector<T> values(static_cast<size_t>(used));
+      for (int64_t t = 0; t < frames; ++t) {
+        for (int64_t i = 0; i < used; ++i)
+          values[i] = data[(first + i) * frames + t];
+        std::sort(values.begin(), values.end());
+        // Means in T, summed in order, as numpy's mean of a T array along a strided axis.
+        T low_sum = 0, high_sum = 0;
+        for (int64_t i = 0; i < q; ++i) {
+          low_sum += values[i];
+          high_sum += values[used - q + i];
+        }
+        valley_data[band * frames + t] = static_cast<double>(low_sum / static_cast<T>(q));
+        peak_data[band * frames + t] = static_cast<double>(high_sum / static_cast<T>(q));
+      }
+    }
+  });
+  // contrast = peak - valley, in dB unless linear; each dB conversion floors at 80 dB below the
+  // loudest cell of its own array (peak or valley) over the whole clip, as librosa's defaults do.
+  const Tensor high = linear ? peak : kernels::contiguous(power_to_db(peak, 1.0, 1e-10, 80.0));
+  const Tensor low = linear ? valley : kernels::contiguous(power_to_db(valley, 1.0, 1e-10, 80.0));
+  Tensor contrast = empty({n_rows, frames}, {.dtype = kFloat64});
+  const double* high_data = high.data_ptr<double>();
+  const double* low_data = low.data_ptr<double>();
+  double* contrast_data = contrast.data_ptr<double>();
+  for (int64_t i = 0; i < n_rows * frames; ++i)
+    contrast_data[i] = high_data[i] - low_data[i];
+  return contrast;
+}
+
+Tensor spectral_contrast(const Tensor& y, double sample_rate, const StftOptions& stft, double fmin,
+                         int64_t n_bands, double quantile, bool linear) {
+  return spectral_contrast_from_spectrogram(spectrogram(y, stft, 1.0), sample_rate, fmin, n_bands,
+                                            quantile, linear);
+}
+
+// ---- Zero-crossing rate ---------------------------------------------------------------------
+
+Tensor zero_crossing_rate(const Tensor& y, int64_t frame_length, int64_t hop_length, bool center) {
+  check_signal(y, "zero_crossing_rate");
+  const Tensor x = kernels::contiguous(y);
+  const int64_t samples = x.numel();
+  const Framing framing =
+      frame_layout(samples, frame_length, hop_length, center, "zero_crossing_rate");
+  return dispatch_floating(x.dtype(), "zero_crossing_rate", [&]<typename T>() {
+    const T* data = x.data_ptr<T>();
+    // is_negative[i] for padded position i: the sign bit after |x| <= 1e-10 is set to +0.
+    auto is_negative = [&](int64_t padded_index) {
+      const double v = static_cast<double>(data[edge_index(padded_index - framing.pad, samples)]);
+      return std::fabs(v) > 1e-10 && std::signbit(v);
+    };
+    // padded y -> rate: [frames]
+    std::vector<double> rate(static_cast<size_t>(framing.frames));
+    for (int64_t t = 0; t < framing.frames; ++t) {
+      const int64_t start = t * hop_length;
+      int64_t crossings = 0;
+      bool previous = is_negative(start);
+      for (int64_t n = 1; n < frame_length; ++n) {
+        const bool current = is_negative(start + n);
+        crossings += current != previous ? 1 : 0;
+        previous = current;
+      }
+      rate[t] = static_cast<double>(crossings) / static_cast<double>(frame_length);
+    }
+    return row_tensor(rate);
+  });
+}
+
+// ---- RMS ------------------------------------------------------------------------------------
+
+Tensor rms(const Tensor& y, int64_t frame_length, int64_t hop_length, bool center, PadMode pad_mode,
+           DType dtype) {
+  check_signal(y, "rms");
+  TIMBRE_CHECK(is_floating(dtype), "rms: dtype must be float32 or float64");
+  const Tensor x = kernels::contiguous(y);
+  const int64_t samples = x.numel();
+  const Framing framing = frame_layout(samples, frame_length, hop_length, center, "rms");
+  TIMBRE_CHECK(!center || pad_mode != PadMode::Reflect || samples > framing.pad, "rms: reflect ",
+               "padding of ", framing.pad, " needs more than that many samples, got ", samples);
+  Tensor out = empty({1, framing.frames}, {.dtype = dtype});
+  dispatch_floating(x.dtype(), "rms", [&]<typename T>() {
+    const T* data = x.data_ptr<T>();
+    // Padded sample i: zero outside the signal (Constant) or its mirror image (Reflect).
+    auto sample = [&](int64_t padded_index) {
+      const int64_t i = padded_index - framing.pad;
+      if (i >= 0 && i < samples) return static_cast<double>(data[i]);
+      if (pad_mode == PadMode::Constant) return 0.0;
+      return static_cast<double>(data[reflect_index(i, samples)]);
+    };
+    dispatch_floating(dtype, "rms", [&]<typename U>() {
+      U* result = out.data_ptr<U>();  // padded y -> rms: [1, frames]
+      for (int64_t t = 0; t < framing.frames; ++t) {
+        double sum_squares = 0.0;
+        for (int64_t n = 0; n < frame_length; ++n) {
+          const double v = sample(t * hop_length + n);
+          sum_squares += v * v;
+        }
+        result[t] = static_cast<U>(std::sqrt(sum_squares / static_cast<double>(frame_length)));
+      }
+    });
+  });
+  return out;
+}
+
+}  // namespace timbre::audio

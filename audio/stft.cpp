@@ -1,0 +1,303 @@
+// audio/stft.cpp - framing, windowing and the FFT of each frame (stft), and weighted overlap-add
+// (istft). See audio/stft.h for the formulas and docs/audio.md for librosa's conventions.
+#include "audio/stft.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <vector>
+
+#include "audio/fft.h"
+#include "tensor/tensor.h"
+
+namespace timbre::audio {
+
+namespace {
+
+void check_options(const StftOptions& options, const char* op) {
+  TIMBRE_CHECK(options.n_fft >= 1, op, ": n_fft must be at least 1, got ", options.n_fft);
+  TIMBRE_CHECK(options.hop_length >= 1, op, ": hop_length must be at least 1, got ",
+               options.hop_length);
+  TIMBRE_CHECK(options.win_length >= 0 && options.win_length <= options.n_fft, op,
+               ": win_length must be in [0, n_fft = ", options.n_fft, "], got ",
+               options.win_length);
+}
+
+// The analysis window of n_fft samples: a periodic Hann window of win_length samples centred
+// in the frame, zeros on both sides (librosa.util.pad_center, left pad (n_fft - win_length)/2).
+// Always double: librosa's window is float64 even when the signal is float32.
+std::vector<double> frame_window(int64_t n_fft, int64_t win_length) {
+  const int64_t length = win_length == 0 ? n_fft : win_length;
+  const Tensor hann = hann_window(length, /*periodic=*/true, DType::Float64);
+  const double* hann_values = hann.data_ptr<double>();
+  std::vector<double> window(n_fft, 0.0);
+  const int64_t left = (n_fft - length) / 2;
+  for (int64_t m = 0; m < length; ++m)
+    window[left + m] = hann_values[m];
+  return window;
+}
+
+// Index into a signal of `length` samples for a position `p` that may lie outside [0, length),
+// extended as numpy.pad(mode='reflect'): ... y[2] y[1] | y[0] y[1] ... y[L-1] | y[L-2] ...
+// The mirrored signal repeats with period 2*(length-1), which also covers pads longer than the
+// signal (numpy reflects again and again).
+int64_t reflect_index(int64_t p, int64_t length) {
+  const int64_t period = 2 * (length - 1);
+  int64_t q = p % period;
+  if (q < 0) q += period;
+  return q < length ? q : period - q;
+}
+
+// The signal as double, padded by n_fft/2 on both sides when centering.
+// y: [samples] (any stride) -> [samples + 2*(n_fft/2)] or [samples]
+template <typename T>
+std::vector<double> padded_signal(const Tensor& y, const StftOptions& options) {
+  const int64_t samples = y.size(0);
+  const int64_t stride = y.stride(0);
+  const T* data = y.data_ptr<T>();
+  const int64_t pad = options.center ? options.n_fft / 2 : 0;
+  std::vector<double> signal(samples + 2 * pad, 0.0);
+  for (int64_t p = -pad; p < samples + pad; ++p) {
+    double value = 0.0;  // PadMode::Constant: zeros outside the signal
+    if (p >= 0 && p < samples) {
+      value = static_cast<double>(data[p * stride]);
+    } else if (options.pad_mode == PadMode::Reflect) {
+      value = static_cast<double>(data[reflect_index(p, samples) * stride]);
+    }
+    signal[p + pad] = value;
+  }
+  return signal;
+}
+
+// S[k, t] = rfft(window * signal[t*hop : t*hop + n_fft])[k]
+// y: [samples] -> real, imag: [1 + n_fft/2, frames]
+template <typename T>
+ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
+  const int64_t n_fft = options.n_fft;
+  const int64_t hop = options.hop_length;
+  const int64_t bins = 1 + n_fft / 2;
+  const int64_t frames = stft_frame_count(y.size(0), options);
+  const std::vector<double> signal = padded_signal<T>(y, options);
+  const std::vector<double> window = frame_window(n_fft, options.win_length);
+
+  const TensorOptions out_options{.dtype = dtype_of<T>()};
+  ComplexSpectrogram result{empty({bins, frames}, out_options), empty({bins, frames}, out_options)};
+  T* out_real = result.real.data_ptr<T>();
+  T* out_imag = result.imag.data_ptr<T>();
+
+  // Frames are transformed in blocks: the spectra of `block` consecutive frames are kept in a
+  // small frame-major buffer, then written out bin by bin, so each store into the [bins, frames]
+  // output touches `block` neighbouring elements instead of one element per cache line.
+  constexpr int64_t block = 16;
+  const int64_t block_count = (frames + block - 1) / block;
+#pragma omp parallel
+  {
+    std::vector<double> frame(n_fft);
+    std::vector<double> block_real(block * bins), block_imag(block * bins);
+#pragma omp for schedule(static)
+    for (int64_t b = 0; b < block_count; ++b) {
+      const int64_t first = b * block;
+      const int64_t count = std::min(block, frames - first);
+      for (int64_t i = 0; i < count; ++i) {
+        const double* samples = signal.data() + (first + i) * hop;
+        for (int64_t m = 0; m < n_fft; ++m)
+          frame[m] = window[m] * samples[m];
+        rfft(frame.data(), n_fft, block_real.data() + i * bins, block_imag.data() + i * bins);
+      }
+      for (int64_t k = 0; k < bins; ++k) {
+        for (int64_t i = 0; i < count; ++i) {
+          out_real[k * frames + first + i] = static_cast<T>(block_real[i * bins + k]);
+          out_imag[k * frames + first + i] = static_cast<T>(block_imag[i * bins + k]);
+        }
+      }
+    }
+  }
+  return result;
+}
+
+// Weighted overlap-add. real, imag: [bins, frames] -> y: [length]
+template <typename T>
+Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& options, int64_t length) {
+  const int64_t bins = spectrum.real.size(0);
+  const int64_t n_fft = 2 * (bins - 1);
+  const int64_t hop = options.hop_length;
+  TIMBRE_CHECK(options.win_length <= n_fft, "istft: win_length ", options.win_length,
+               " exceeds n_fft = 2*(bins-1) = ", n_fft);
+  int64_t frames = spectrum.real.size(1);
+  // With a requested length, frames starting after the last output sample contribute nothing;
+  // librosa stops at ceil((length + 2*(n_fft/2)) / hop) frames.
+  if (length >= 0 && options.center) {
+    const int64_t padded_length = length + 2 * (n_fft / 2);
+    frames = std::min(frames, (padded_length + hop - 1) / hop);
+  }
+  const std::vector<double> window = frame_window(n_fft, options.win_length);
+  const int64_t expected = n_fft + hop * (frames - 1);
+  std::vector<double> sum(expected, 0.0);         // sum_t window * irfft(S[:, t]) shifted
+  std::vector<double> window_sum(expected, 0.0);  // sum_t window^2 shifted
+
+  const T* in_real = spectrum.real.data_ptr<T>();
+  const T* in_imag = spectrum.imag.data_ptr<T>();
+  const int64_t real_row = spectrum.real.stride(0), real_col = spectrum.real.stride(1);
+  const int64_t imag_row = spectrum.imag.stride(0), imag_col = spectrum.imag.stride(1);
+
+  // Frames t and t' overlap only when |t - t'| * hop < n_fft. Frames in the same residue class
+  // t mod groups (groups = ceil(n_fft / hop)) are at least n_fft apart, so each class can be
+  // overlap-added in parallel without two threads writing the same sample.
+  const int64_t groups = (n_fft + hop - 1) / hop;
+  for (int64_t group = 0; group < groups; ++group) {
+    const int64_t members = frames > group ? (frames - group + groups - 1) / groups : 0;
+#pragma omp parallel
+    {
+      std::vector<double> column_real(bins), column_imag(bins), frame(n_fft);
+#pragma omp for schedule(static)
+      for (int64_t member = 0; member < members; ++member) {
+        const int64_t t = group + member * groups;
+        for (int64_t k = 0; k < bins; ++k) {
+          column_real[k] = static_cast<double>(in_real[k * real_row + t * real_col]);
+          column_imag[k] = static_cast<double>(in_imag[k * imag_row + t * imag_col]);
+        }
+        irfft(column_real.data(), column_imag.data(), n_fft, frame.data());
+        double* out = sum.data() + t * hop;
+        double* out_window = window_sum.data() + t * hop;
+        for (int64_t m = 0; m < n_fft; ++m) {
+          out[m] += window[m] * frame[m];
+          out_window[m] += window[m] * window[m];
+        }
+      }
+    }
+  }
+
+  const int64_t start = options.center ? n_fft / 2 : 0;
+  if (length < 0) length = options.center ? expected - 2 * (n_fft / 2) : expected;
+  Tensor y = empty({length}, {.dtype = dtype_of<T>()});
+  T* y_data = y.data_ptr<T>();
+  // librosa divides only where the window sum exceeds the smallest normal number of the dtype
+  // (util.tiny); elsewhere (e.g. the very ends without center) the sum is left undivided.
+  const double tiny = std::numeric_limits<T>::min();
+  for (int64_t i = 0; i < length; ++i) {
+    const int64_t p = start + i;
+    double value = 0.0;
+    if (p < expected) {
+      value = sum[p];
+      if (window_sum[p] > tiny) value /= window_sum[p];
+    }
+    y_data[i] = static_cast<T>(value);
+  }
+  return y;
+}
+
+void check_signal(const Tensor& y, const StftOptions& options) {
+  TIMBRE_CHECK(y.defined(), "stft: the signal is an undefined tensor");
+  TIMBRE_CHECK(y.dim() == 1, "stft: expected a 1-d signal [samples], got shape ",
+               shape_str(y.sizes()));
+  TIMBRE_CHECK(y.device().is_cpu(), "stft: the signal must be on the CPU");
+  check_options(options, "stft");
+  if (options.center && options.pad_mode == PadMode::Reflect) {
+    TIMBRE_CHECK(y.size(0) >= 2, "stft: reflect padding needs at least 2 samples, got ", y.size(0));
+  }
+}
+
+}  // namespace
+
+Tensor hann_window(int64_t length, bool periodic, DType dtype) {
+  TIMBRE_CHECK(length >= 1, "hann_window: length must be at least 1, got ", length);
+  Tensor window = empty({length}, {.dtype = DType::Float64});
+  double* w = window.data_ptr<double>();
+  if (length == 1) {
+    w[0] = 1.0;
+  } else {
+    // scipy builds the periodic window as the symmetric one of length + 1 with the last sample
+    // dropped. The symmetric window of L samples is 0.5 + 0.5*cos(x) for x = linspace(-pi, pi,
+    // L); the angles are formed exactly as numpy.linspace forms them (i*step + start), so the
+    // window matches scipy's to the last bit wherever cos is correctly rounded.
+    const int64_t symmetric_length = periodic ? length + 1 : length;
+    const double step = (2.0 * std::numbers::pi) / static_cast<double>(symmetric_length - 1);
+    for (int64_t n = 0; n < length; ++n) {
+      const double angle = static_cast<double>(n) * step + (-std::numbers::pi);
+      w[n] = 0.5 + 0.5 * std::cos(angle);
+    }
+  }
+  if (dtype == DType::Float64) return window;
+  TIMBRE_CHECK(dtype == DType::Float32, "hann_window: dtype must be float32 or float64, got ",
+               dtype_name(dtype));
+  Tensor rounded = empty({length}, {.dtype = DType::Float32});
+  float* r = rounded.data_ptr<float>();
+  for (int64_t n = 0; n < length; ++n)
+    r[n] = static_cast<float>(w[n]);
+  return rounded;
+}
+
+int64_t stft_frame_count(int64_t samples, const StftOptions& options) {
+  check_options(options, "stft_frame_count");
+  if (options.center) return 1 + samples / options.hop_length;
+  TIMBRE_CHECK(samples >= options.n_fft,
+               "stft: without center the signal needs at least n_fft = ", options.n_fft,
+               " samples, got ", samples);
+  return 1 + (samples - options.n_fft) / options.hop_length;
+}
+
+ComplexSpectrogram stft(const Tensor& y, const StftOptions& options) {
+  check_signal(y, options);
+  return dispatch_floating(y.dtype(), "stft",
+                           [&]<typename T>() { return stft_typed<T>(y, options); });
+}
+
+Tensor magnitude(const ComplexSpectrogram& spectrum) {
+  const Tensor& real = spectrum.real;
+  const Tensor& imag = spectrum.imag;
+  TIMBRE_CHECK(real.defined() && imag.defined(), "magnitude: undefined real or imaginary part");
+  TIMBRE_CHECK(real.sizes() == imag.sizes() && real.dtype() == imag.dtype(), "magnitude: real ",
+               shape_str(real.sizes()), " ", dtype_name(real.dtype()), " and imaginary ",
+               shape_str(imag.sizes()), " ", dtype_name(imag.dtype()), " parts differ");
+  TIMBRE_CHECK(real.is_contiguous() && imag.is_contiguous(),
+               "magnitude: expected contiguous parts (as stft returns them)");
+  return dispatch_floating(real.dtype(), "magnitude", [&]<typename T>() {
+    Tensor result = empty(real.sizes(), {.dtype = dtype_of<T>()});
+    const T* re = real.data_ptr<T>();
+    const T* im = imag.data_ptr<T>();
+    T* out = result.data_ptr<T>();
+    const int64_t count = real.numel();
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < count; ++i)
+      out[i] = std::hypot(re[i], im[i]);
+    return result;
+  });
+}
+
+Tensor spectrogram(const Tensor& y, const StftOptions& options, double power) {
+  TIMBRE_CHECK(power > 0.0, "spectrogram: power must be positive, got ", power);
+  Tensor result = magnitude(stft(y, options));
+  if (power == 1.0) return result;
+  return dispatch_floating(result.dtype(), "spectrogram", [&]<typename T>() {
+    T* values = result.data_ptr<T>();
+    const int64_t count = result.numel();
+    // power 2 squares exactly (numpy's ** 2 is a multiplication); other powers use std::pow.
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < count; ++i) {
+      values[i] = power == 2.0 ? values[i] * values[i]
+                               : static_cast<T>(std::pow(static_cast<double>(values[i]), power));
+    }
+    return result;
+  });
+}
+
+Tensor istft(const ComplexSpectrogram& spectrum, const StftOptions& options, int64_t length) {
+  const Tensor& real = spectrum.real;
+  const Tensor& imag = spectrum.imag;
+  TIMBRE_CHECK(real.defined() && imag.defined(), "istft: undefined real or imaginary part");
+  TIMBRE_CHECK(real.dim() == 2 && real.sizes() == imag.sizes() && real.dtype() == imag.dtype(),
+               "istft: expected real and imaginary parts of one shape [bins, frames] and dtype, "
+               "got ",
+               shape_str(real.sizes()), " and ", shape_str(imag.sizes()));
+  TIMBRE_CHECK(real.size(0) >= 2 && real.size(1) >= 1,
+               "istft: need at least 2 frequency bins and 1 frame, got ", shape_str(real.sizes()));
+  TIMBRE_CHECK(options.hop_length >= 1, "istft: hop_length must be at least 1, got ",
+               options.hop_length);
+  TIMBRE_CHECK(options.win_length >= 0, "istft: win_length must be >= 0, got ", options.win_length);
+  TIMBRE_CHECK(length >= -1, "istft: length must be -1 (default) or >= 0, got ", length);
+  return dispatch_floating(real.dtype(), "istft",
+                           [&]<typename T>() { return istft_typed<T>(spectrum, options, length); });
+}
+
+}  // namespace timbre::audio

@@ -1,0 +1,254 @@
+// tests/test_audio_decode.cpp - load_audio: exact 16-bit samples from .wav and Sun .au files,
+// agreement with librosa.load (tests/data/librosa/<signal>/y_first4096.npy), offset/duration,
+// channel averaging, resampling, and clear errors for bad files.
+//
+// Tolerances: decoding 16-bit PCM is exact (s / 32768 is representable in float32), so samples
+// are compared with ==. Resampling uses libsamplerate, whose output cannot equal librosa's
+// (soxr); there we check the length formula, that a sine keeps its frequency, and that it stays
+// within 1e-3 of the ideal sine (the filter's passband ripple and stopband are far below that).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <vector>
+
+#include "audio/decode.h"
+#include "audio/fft.h"
+#include "test_helpers.h"
+
+namespace timbre::audio {
+namespace {
+
+using timbre::testing::data_path;
+
+std::vector<unsigned char> read_bytes(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::vector<unsigned char>(std::istreambuf_iterator<char>(file), {});
+}
+
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+}
+
+// The int16 samples of a canonical PCM16 WAV file, read by hand (the "data" chunk).
+std::vector<int16_t> wav_samples(const std::string& path) {
+  const std::vector<unsigned char> bytes = read_bytes(path);
+  size_t position = 12;  // after "RIFF" <size> "WAVE"
+  while (position + 8 <= bytes.size()) {
+    const uint32_t size = bytes[position + 4] | bytes[position + 5] << 8 |
+                          bytes[position + 6] << 16 | uint32_t(bytes[position + 7]) << 24;
+    if (std::string(bytes.begin() + position, bytes.begin() + position + 4) == "data") {
+      std::vector<int16_t> samples(size / 2);
+      for (size_t i = 0; i < samples.size(); ++i) {
+        samples[i] =
+            static_cast<int16_t>(bytes[position + 8 + 2 * i] | bytes[position + 9 + 2 * i] << 8);
+      }
+      return samples;
+    }
+    position += 8 + size + (size & 1);
+  }
+  ADD_FAILURE() << "no data chunk in " << path;
+  return {};
+}
+
+// The int16 samples of a Sun .au file: big-endian header; bytes 4..7 give the data offset.
+std::vector<int16_t> au_samples(const std::string& path) {
+  const std::vector<unsigned char> bytes = read_bytes(path);
+  const uint32_t offset = uint32_t(bytes[4]) << 24 | bytes[5] << 16 | bytes[6] << 8 | bytes[7];
+  std::vector<int16_t> samples((bytes.size() - offset) / 2);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = static_cast<int16_t>(bytes[offset + 2 * i] << 8 | bytes[offset + 2 * i + 1]);
+  }
+  return samples;
+}
+
+// A PCM16 WAV file of `channels` interleaved channels.
+void write_wav(const std::string& path, const std::vector<int16_t>& interleaved, int channels,
+               int sample_rate) {
+  std::vector<unsigned char> bytes;
+  auto put32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+      bytes.push_back(static_cast<unsigned char>(v >> (8 * i)));
+  };
+  auto put16 = [&](uint16_t v) {
+    bytes.push_back(static_cast<unsigned char>(v));
+    bytes.push_back(static_cast<unsigned char>(v >> 8));
+  };
+  auto tag = [&](const char* t) { bytes.insert(bytes.end(), t, t + 4); };
+  const uint32_t data_size = static_cast<uint32_t>(interleaved.size() * 2);
+  tag("RIFF");
+  put32(36 + data_size);
+  tag("WAVE");
+  tag("fmt ");
+  put32(16);
+  put16(1);  // PCM
+  put16(static_cast<uint16_t>(channels));
+  put32(static_cast<uint32_t>(sample_rate));
+  put32(static_cast<uint32_t>(sample_rate * channels * 2));
+  put16(static_cast<uint16_t>(channels * 2));
+  put16(16);
+  tag("data");
+  put32(data_size);
+  for (int16_t s : interleaved)
+    put16(static_cast<uint16_t>(s));
+  write_bytes(path, bytes);
+}
+
+// A scratch directory for files made by the tests, removed afterwards.
+class AudioFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("timbre_test_audio_" + std::to_string(::getpid()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+  std::string path(const std::string& name) const { return (directory_ / name).string(); }
+
+  std::filesystem::path directory_;
+};
+
+TEST(AudioDecode, WavSamplesAreExactlyInt16Over32768) {
+  for (const char* signal : {"tones", "drums", "mix"}) {
+    const std::string path = data_path(std::string("audio/") + signal + ".wav");
+    const std::vector<int16_t> expected = wav_samples(path);
+    const Tensor y = load_audio(path);
+    ASSERT_EQ(y.sizes(), Shape{220500}) << signal;
+    ASSERT_EQ(expected.size(), 220500u);
+    const float* values = y.data_ptr<float>();
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(values[i], static_cast<float>(expected[i]) / 32768.0f) << signal << " sample " << i;
+    }
+  }
+}
+
+TEST(AudioDecode, AuHonoursTheHeaderOffsetAndMatchesTheWav) {
+  const std::string au = data_path("audio/tones.au");
+  const std::vector<int16_t> expected = au_samples(au);
+  const Tensor y = load_audio(au);
+  ASSERT_EQ(y.numel(), static_cast<int64_t>(expected.size()));
+  const float* values = y.data_ptr<float>();
+  for (size_t i = 0; i < expected.size(); ++i) {
+    ASSERT_EQ(values[i], static_cast<float>(expected[i]) / 32768.0f) << "sample " << i;
+  }
+  const Tensor wav = load_audio(data_path("audio/tones.wav"));
+  EXPECT_EQ(y.to_vector<float>(), wav.to_vector<float>());
+}
+
+TEST(AudioDecode, MatchesLibrosaLoadFloat32AndFloat64) {
+  for (const char* signal : {"tones", "drums", "mix"}) {
+    const Tensor golden =
+        read_npy(data_path(std::string("librosa/") + signal + "/y_first4096.npy"));
+    const std::string path = data_path(std::string("audio/") + signal + ".wav");
+    const Tensor y32 = load_audio(path);
+    const Tensor y64 = load_audio(path, {.dtype = kFloat64});
+    ASSERT_EQ(y64.dtype(), kFloat64);
+    const std::vector<float> expected = golden.to_vector<float>();
+    const float* v32 = y32.data_ptr<float>();
+    const double* v64 = y64.data_ptr<double>();
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(v32[i], expected[i]) << signal << " sample " << i;
+      ASSERT_EQ(v64[i], static_cast<double>(expected[i])) << signal << " sample " << i;
+    }
+  }
+}
+
+TEST(AudioDecode, NativeRateAndKeepingIt) {
+  const std::string path = data_path("audio/drums.wav");
+  EXPECT_EQ(native_sample_rate(path), 22050);
+  EXPECT_EQ(native_sample_rate(data_path("audio/tones.au")), 22050);
+  const Tensor native = load_audio(path, {.sample_rate = 0});
+  EXPECT_EQ(native.to_vector<float>(), load_audio(path).to_vector<float>());
+  const Tensor channels = load_audio(path, {.mono = false});
+  EXPECT_EQ(channels.sizes(), (Shape{1, 220500}));
+}
+
+TEST(AudioDecode, OffsetAndDurationCutAtRoundedSamples) {
+  const std::string path = data_path("audio/mix.wav");
+  const std::vector<float> full = load_audio(path).to_vector<float>();
+  const Tensor part = load_audio(path, {.offset = 1.0, .duration = 0.5});
+  ASSERT_EQ(part.sizes(), Shape{11025});
+  const std::vector<float> values = part.to_vector<float>();
+  for (int64_t i = 0; i < 11025; ++i)
+    ASSERT_EQ(values[i], full[22050 + i]) << i;
+  // A duration past the end stops at the end; an offset of 9.5 s leaves 0.5 s.
+  EXPECT_EQ(load_audio(path, {.offset = 9.5, .duration = 3.0}).numel(), 11025);
+  EXPECT_EQ(load_audio(path, {.offset = 9.5}).numel(), 11025);
+  EXPECT_ERROR_CONTAINS(load_audio(path, {.offset = 11.0}), "past its end");
+}
+
+TEST_F(AudioFiles, StereoIsAveragedOrKept) {
+  const std::vector<int16_t> interleaved = {1000, 3000, -32768, 32767, 5, 6, 0, -1};
+  write_wav(path("stereo.wav"), interleaved, 2, 8000);
+  const Tensor mono = load_audio(path("stereo.wav"), {.sample_rate = 0});
+  const std::vector<float> expected = {2000.0f / 32768, -0.5f / 32768, 5.5f / 32768, -0.5f / 32768};
+  EXPECT_EQ(mono.to_vector<float>(), expected);
+  const Tensor both = load_audio(path("stereo.wav"), {.sample_rate = 0, .mono = false});
+  ASSERT_EQ(both.sizes(), (Shape{2, 4}));
+  EXPECT_EQ(both.at({0, 1}), -1.0);
+  EXPECT_EQ(both.at({1, 1}), 32767.0 / 32768.0);
+}
+
+TEST_F(AudioFiles, ResamplingKeepsLengthFormulaAndFrequency) {
+  // One second of a 1 kHz sine at 22050 Hz, amplitude 0.5, resampled to 16 kHz.
+  const int native = 22050, target = 16000;
+  std::vector<int16_t> samples(native);
+  for (int n = 0; n < native; ++n) {
+    samples[n] = static_cast<int16_t>(
+        std::lround(16384.0 * std::sin(2.0 * std::numbers::pi * 1000.0 * n / native)));
+  }
+  write_wav(path("sine.wav"), samples, 1, native);
+  const Tensor y = load_audio(path("sine.wav"), {.sample_rate = target, .dtype = kFloat64});
+  ASSERT_EQ(y.sizes(), Shape{16000});  // ceil(22050 * 16000 / 22050)
+  EXPECT_EQ(load_audio(data_path("audio/tones.wav"), {.sample_rate = target}).numel(),
+            160000);  // ceil(220500 * 16000 / 22050)
+  // The spectrum's peak is at 1000 Hz (bin spacing 1 Hz for 16000 samples at 16 kHz).
+  std::vector<double> values = y.to_vector<double>();
+  std::vector<double> real(8001), imag(8001);
+  rfft(values.data(), 16000, real.data(), imag.data());
+  int64_t peak = 0;
+  for (int64_t k = 1; k <= 8000; ++k) {
+    if (std::hypot(real[k], imag[k]) > std::hypot(real[peak], imag[peak])) peak = k;
+  }
+  EXPECT_EQ(peak, 1000);
+  // Away from the edges (the filter's transients), the samples follow the ideal sine: no delay.
+  for (int n = 1000; n < 15000; ++n) {
+    ASSERT_NEAR(values[n], 0.5 * std::sin(2.0 * std::numbers::pi * 1000.0 * n / target), 1e-3)
+        << "sample " << n;
+  }
+}
+
+TEST_F(AudioFiles, ErrorsNameTheFileAndTheReason) {
+  const std::string missing = path("missing.wav");
+  EXPECT_ERROR_CONTAINS(load_audio(missing), "missing.wav");
+  EXPECT_ERROR_CONTAINS(load_audio(missing), "no such file");
+  EXPECT_ERROR_CONTAINS(native_sample_rate(missing), "missing.wav");
+
+  write_bytes(path("empty.wav"), {});
+  EXPECT_ERROR_CONTAINS(load_audio(path("empty.wav")), "empty.wav");
+
+  // A header cut short, and a file whose data stops long before its header says.
+  const std::vector<unsigned char> wav = read_bytes(data_path("audio/tones.wav"));
+  write_bytes(path("cut_header.wav"), std::vector<unsigned char>(wav.begin(), wav.begin() + 30));
+  EXPECT_ERROR_CONTAINS(load_audio(path("cut_header.wav")), "cut_header.wav");
+  write_bytes(path("cut_data.wav"), std::vector<unsigned char>(wav.begin(), wav.begin() + 20000));
+  EXPECT_ERROR_CONTAINS(load_audio(path("cut_data.wav")), "cut_data.wav");
+  EXPECT_ERROR_CONTAINS(load_audio(path("cut_data.wav")), "truncated");
+
+  const std::string text = "This is not audio, just a text file with a .wav name.\n";
+  write_bytes(path("text.wav"), std::vector<unsigned char>(text.begin(), text.end()));
+  EXPECT_ERROR_CONTAINS(load_audio(path("text.wav")), "text.wav");
+
+  EXPECT_ERROR_CONTAINS(load_audio(directory_.string()), "directory");
+  EXPECT_ERROR_CONTAINS(load_audio(data_path("audio/tones.wav"), {.sample_rate = -1}),
+                        "sample_rate");
+}
+
+}  // namespace
+}  // namespace timbre::audio

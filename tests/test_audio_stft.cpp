@@ -1,0 +1,365 @@
+// tests/test_audio_stft.cpp - the FFT against a plain DFT, and the STFT, its inverse and the dB
+// conversion against librosa 0.10.1 (tests/data/librosa, see tests/data/README.md).
+//
+// Tolerances, per array:
+//   * FFT vs the O(n^2) DFT (both summing the same products): max |error| / max |exact| <= 1e-12
+//     in double (rounding grows like log2(n) * 1.1e-16) and <= 1e-6 in float (log2(n) * 6e-8).
+//   * float64 STFT magnitude vs librosa's float64 computation (numpy's pocketfft, double):
+//     max |error| / max |golden| <= 1e-12. Both sum the same 2048 products in double; only the
+//     order differs, so the error is a few ulps of the largest value. (The brief's bound is 1e-6;
+//     1e-12 is far stricter and still leaves 100x headroom over what we measure.)
+//   * float32 STFT magnitude vs librosa's float32 golden: elementwise relative error <= 1e-4 on
+//     the cells above librosa's -80 dB floor (|S| > 1e-4 * max |S|). Below the floor the golden
+//     is one float32 rounding of a tiny number and relative error means nothing; those cells are
+//     checked with an absolute bound of 1e-6 * max |S|.
+//   * float32 stft_db vs librosa: |error| <= 1e-3 dB (float32 log10 of values that agree to
+//     ~1e-7 relative: 20*log10(1 + 1e-7) = 1e-6 dB, plus the float32 rounding of ~80 dB values,
+//     8 ulp * 80 dB * 6e-8 = 4e-5 dB).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "audio/db.h"
+#include "audio/decode.h"
+#include "audio/fft.h"
+#include "audio/stft.h"
+#include "test_helpers.h"
+
+namespace timbre::audio {
+namespace {
+
+using timbre::testing::data_path;
+
+// max |actual - expected| / max |expected| over two equally long arrays.
+double max_error_over_max(const std::vector<double>& actual, const std::vector<double>& expected) {
+  double error = 0.0, scale = 0.0;
+  for (size_t i = 0; i < actual.size(); ++i) {
+    error = std::max(error, std::fabs(actual[i] - expected[i]));
+    scale = std::max(scale, std::fabs(expected[i]));
+  }
+  return scale > 0.0 ? error / scale : error;
+}
+
+template <typename T>
+std::vector<T> random_values(int64_t n, uint64_t seed) {
+  const Tensor values =
+      timbre::testing::random_uniform({n}, seed, {.dtype = dtype_of<T>()}, -1.0, 1.0);
+  return values.to_vector<T>();
+}
+
+// ---- FFT ----------------------------------------------------------------------------------------
+
+const std::vector<int64_t> kSizes = {1, 2, 4, 8, 16, 64, 256, 2048, 3, 5, 6, 12, 100, 210, 1000};
+
+template <typename T>
+void check_fft_against_dft(int64_t n, double tolerance) {
+  std::vector<T> real = random_values<T>(n, 1 + n), imag = random_values<T>(n, 1000 + n);
+  std::vector<T> fast_real = real, fast_imag = imag, slow_real = real, slow_imag = imag;
+  fft(fast_real.data(), fast_imag.data(), n);
+  naive_dft(slow_real.data(), slow_imag.data(), n);
+  std::vector<double> fast(fast_real.begin(), fast_real.end()),
+      slow(slow_real.begin(), slow_real.end());
+  fast.insert(fast.end(), fast_imag.begin(), fast_imag.end());
+  slow.insert(slow.end(), slow_imag.begin(), slow_imag.end());
+  EXPECT_LE(max_error_over_max(fast, slow), tolerance) << "n = " << n;
+  // The inverse brings the signal back.
+  fft(fast_real.data(), fast_imag.data(), n, /*inverse=*/true);
+  std::vector<double> back(fast_real.begin(), fast_real.end()), original(real.begin(), real.end());
+  back.insert(back.end(), fast_imag.begin(), fast_imag.end());
+  original.insert(original.end(), imag.begin(), imag.end());
+  EXPECT_LE(max_error_over_max(back, original), tolerance) << "inverse, n = " << n;
+}
+
+TEST(AudioFft, ComplexMatchesNaiveDftDouble) {
+  for (int64_t n : kSizes)
+    check_fft_against_dft<double>(n, 1e-12);
+}
+
+TEST(AudioFft, ComplexMatchesNaiveDftFloat) {
+  for (int64_t n : kSizes)
+    check_fft_against_dft<float>(n, 1e-6);
+}
+
+template <typename T>
+void check_rfft(int64_t n, double tolerance) {
+  const std::vector<T> input = random_values<T>(n, 7 * n);
+  const int64_t bins = n / 2 + 1;
+  std::vector<T> real(bins), imag(bins);
+  rfft(input.data(), n, real.data(), imag.data());
+  std::vector<T> dft_real = input, dft_imag(n, T(0));
+  naive_dft(dft_real.data(), dft_imag.data(), n);
+  std::vector<double> fast(real.begin(), real.end()),
+      slow(dft_real.begin(), dft_real.begin() + bins);
+  fast.insert(fast.end(), imag.begin(), imag.end());
+  slow.insert(slow.end(), dft_imag.begin(), dft_imag.begin() + bins);
+  EXPECT_LE(max_error_over_max(fast, slow), tolerance) << "rfft n = " << n;
+  std::vector<T> back(n);
+  irfft(real.data(), imag.data(), n, back.data());
+  std::vector<double> back_double(back.begin(), back.end()), original(input.begin(), input.end());
+  EXPECT_LE(max_error_over_max(back_double, original), tolerance) << "irfft n = " << n;
+}
+
+TEST(AudioFft, RealInputMatchesNaiveDftAndInverts) {
+  for (int64_t n : kSizes) {
+    check_rfft<double>(n, 1e-12);
+    check_rfft<float>(n, 1e-6);
+  }
+}
+
+TEST(AudioFft, InverseRealIgnoresImaginaryPartsOfDcAndNyquist) {
+  std::vector<double> real = {1.0, 2.0, 3.0}, imag = {5.0, -1.0, 7.0}, output(4);
+  irfft(real.data(), imag.data(), 4, output.data());
+  std::vector<double> clean_imag = {0.0, -1.0, 0.0}, clean(4);
+  irfft(real.data(), clean_imag.data(), 4, clean.data());
+  EXPECT_EQ(output, clean);
+  // numpy.fft.irfft([1, 2-1j, 3], 4) = [2, 0, 0, -1]:
+  // x[m] = (1 + 2*Re((2-1i) exp(i*pi*m/2)) + 3*(-1)^m) / 4
+  const std::vector<double> expected = {2.0, 0.0, 0.0, -1.0};
+  for (int m = 0; m < 4; ++m)
+    EXPECT_NEAR(output[m], expected[m], 1e-15);
+}
+
+TEST(AudioFft, RejectsNonPositiveSizes) {
+  double value = 0.0;
+  EXPECT_ERROR_CONTAINS(fft(&value, &value, 0), "size");
+  EXPECT_FALSE(is_power_of_two(0));
+  EXPECT_TRUE(is_power_of_two(1024));
+  EXPECT_FALSE(is_power_of_two(1000));
+}
+
+// ---- Window and shapes --------------------------------------------------------------------------
+
+TEST(AudioStft, HannWindowMatchesScipy) {
+  const Tensor golden = read_npy(data_path("librosa/filters/hann_periodic_2048.npy"));
+  const Tensor window = hann_window(2048);
+  ASSERT_EQ(window.sizes(), golden.sizes());
+  const std::vector<double> w = window.to_vector<double>(), g = golden.to_vector<double>();
+  for (size_t i = 0; i < w.size(); ++i)
+    ASSERT_NEAR(w[i], g[i], 1e-15) << i;
+  // Symmetric: w[0] == w[n-1] == 0 and peak 1 in the middle; length 1 is [1].
+  const std::vector<double> symmetric = hann_window(5, false).to_vector<double>();
+  const std::vector<double> expected = {0.0, 0.5, 1.0, 0.5, 0.0};
+  for (int i = 0; i < 5; ++i)
+    EXPECT_NEAR(symmetric[i], expected[i], 1e-16);
+  EXPECT_EQ(hann_window(1).to_vector<double>(), std::vector<double>{1.0});
+  EXPECT_EQ(hann_window(8, true, kFloat32).dtype(), kFloat32);
+}
+
+TEST(AudioStft, ShapesFollowLibrosa) {
+  for (int64_t samples : {1, 511, 512, 1000, 4096, 22050}) {
+    const Tensor y = timbre::testing::random_uniform({samples}, 3, {});
+    const ComplexSpectrogram s = stft(y);
+    EXPECT_EQ(s.real.sizes(), (Shape{1025, 1 + samples / 512})) << samples;
+    EXPECT_EQ(s.imag.sizes(), s.real.sizes());
+    EXPECT_EQ(s.real.dtype(), kFloat32);
+  }
+  const Tensor y = timbre::testing::random_uniform({5000}, 4, {.dtype = kFloat64});
+  const StftOptions no_center{.n_fft = 1024, .hop_length = 256, .center = false};
+  EXPECT_EQ(stft(y, no_center).real.sizes(), (Shape{513, 1 + (5000 - 1024) / 256}));
+  EXPECT_EQ(spectrogram(y, {.n_fft = 512, .hop_length = 128}, 2.0).sizes(),
+            (Shape{257, 1 + 5000 / 128}));
+  EXPECT_EQ(stft_frame_count(661500), 1292);
+}
+
+TEST(AudioStft, RejectsBadInput) {
+  const Tensor y = timbre::testing::random_uniform({100}, 5, {});
+  EXPECT_ERROR_CONTAINS(stft(zeros({2, 50})), "1-d");
+  EXPECT_ERROR_CONTAINS(stft(y, {.n_fft = 0}), "n_fft");
+  EXPECT_ERROR_CONTAINS(stft(y, {.hop_length = 0}), "hop_length");
+  EXPECT_ERROR_CONTAINS(stft(y, {.n_fft = 64, .win_length = 65}), "win_length");
+  EXPECT_ERROR_CONTAINS(stft(y, {.center = false}), "at least n_fft");
+  EXPECT_ERROR_CONTAINS(stft(zeros({1}), {.pad_mode = PadMode::Reflect}), "2 samples");
+  EXPECT_ERROR_CONTAINS(stft(zeros({10}, {.dtype = kInt64})), "floating");
+  EXPECT_ERROR_CONTAINS(spectrogram(y, {}, 0.0), "power");
+}
+
+// A small transform checked against the definition, with a short window centred in the frame
+// and reflect padding: S[k,t] = sum_m w[m] y_pad[t*hop + m] exp(-2 pi i k m / n_fft).
+TEST(AudioStft, MatchesTheDefinitionWithShortWindowAndReflectPadding) {
+  const int64_t n_fft = 16, hop = 4, win_length = 10, samples = 37;
+  const Tensor y = timbre::testing::random_uniform({samples}, 11, {.dtype = kFloat64});
+  const std::vector<double> signal = y.to_vector<double>();
+  const StftOptions options{
+      .n_fft = n_fft, .hop_length = hop, .win_length = win_length, .pad_mode = PadMode::Reflect};
+  const ComplexSpectrogram s = stft(y, options);
+  const std::vector<double> hann = hann_window(win_length).to_vector<double>();
+  std::vector<double> window(n_fft, 0.0);
+  for (int64_t m = 0; m < win_length; ++m)
+    window[(n_fft - win_length) / 2 + m] = hann[m];
+  auto padded = [&](int64_t p) {  // numpy.pad(mode='reflect') with pad 8 < samples
+    p -= n_fft / 2;
+    if (p < 0) p = -p;
+    if (p >= samples) p = 2 * (samples - 1) - p;
+    return signal[p];
+  };
+  const int64_t frames = 1 + samples / hop;
+  ASSERT_EQ(s.real.sizes(), (Shape{n_fft / 2 + 1, frames}));
+  for (int64_t k = 0; k <= n_fft / 2; ++k) {
+    for (int64_t t = 0; t < frames; ++t) {
+      double real = 0.0, imag = 0.0;
+      for (int64_t m = 0; m < n_fft; ++m) {
+        const double angle = -2.0 * std::numbers::pi * static_cast<double>(k * m) / n_fft;
+        real += window[m] * padded(t * hop + m) * std::cos(angle);
+        imag += window[m] * padded(t * hop + m) * std::sin(angle);
+      }
+      EXPECT_NEAR(s.real.at({k, t}), real, 1e-13) << k << ", " << t;
+      EXPECT_NEAR(s.imag.at({k, t}), imag, 1e-13) << k << ", " << t;
+    }
+  }
+}
+
+// ---- librosa parity -----------------------------------------------------------------------------
+
+struct GoldenCase {
+  std::string signal;
+  PadMode pad_mode;
+  std::string pad_name;
+};
+
+const std::vector<GoldenCase> kGoldenCases = {
+    {"tones", PadMode::Constant, "constant"}, {"tones", PadMode::Reflect, "reflect"},
+    {"drums", PadMode::Constant, "constant"}, {"drums", PadMode::Reflect, "reflect"},
+    {"mix", PadMode::Constant, "constant"},   {"mix", PadMode::Reflect, "reflect"}};
+
+// The columns `frames` of a [bins, T] tensor, as [bins * frames.size()] row-major.
+std::vector<double> columns(const Tensor& S, const std::vector<int64_t>& frames) {
+  const std::vector<double> all = S.to_vector<double>();
+  const int64_t count = S.size(1);
+  std::vector<double> picked;
+  for (int64_t k = 0; k < S.size(0); ++k) {
+    for (int64_t t : frames)
+      picked.push_back(all[k * count + t]);
+  }
+  return picked;
+}
+
+std::string golden_dir(const GoldenCase& c, const char* dtype) {
+  return "librosa/" + c.signal + "/" + c.pad_name + "_" + dtype + "/";
+}
+
+TEST(AudioStftParity, Float64MagnitudeMatchesLibrosa) {
+  for (const GoldenCase& c : kGoldenCases) {
+    const std::string dir = golden_dir(c, "float64");
+    const std::vector<int64_t> frames =
+        read_npy(data_path(dir + "stft_frames.npy")).to_vector<int64_t>();
+    const std::vector<double> golden =
+        read_npy(data_path(dir + "stft_mag_frames.npy")).to_vector<double>();
+    const Tensor y = load_audio(data_path("audio/" + c.signal + ".wav"), {.dtype = kFloat64});
+    const Tensor S = spectrogram(y, {.pad_mode = c.pad_mode});
+    ASSERT_EQ(S.sizes(), (Shape{1025, 431}));
+    ASSERT_EQ(S.dtype(), kFloat64);
+    const double error = max_error_over_max(columns(S, frames), golden);
+    EXPECT_LE(error, 1e-12) << c.signal << " " << c.pad_name;
+    std::printf("[ measured ] float64 stft_mag %s %s: max|err|/max = %.3g\n", c.signal.c_str(),
+                c.pad_name.c_str(), error);
+  }
+}
+
+TEST(AudioStftParity, Float32MagnitudeAndDbMatchLibrosa) {
+  for (const GoldenCase& c : kGoldenCases) {
+    const std::string dir = golden_dir(c, "float32");
+    const std::vector<int64_t> frames =
+        read_npy(data_path(dir + "stft_frames.npy")).to_vector<int64_t>();
+    const std::vector<double> golden_mag =
+        read_npy(data_path(dir + "stft_mag_frames.npy")).to_vector<double>();
+    const std::vector<double> golden_db =
+        read_npy(data_path(dir + "stft_db_frames.npy")).to_vector<double>();
+    const Tensor y = load_audio(data_path("audio/" + c.signal + ".wav"));
+    const Tensor S = magnitude(stft(y, {.pad_mode = c.pad_mode}));
+    ASSERT_EQ(S.dtype(), kFloat32);
+    const std::vector<double> mag = columns(S, frames);
+    // The dB floor is relative to the largest magnitude of the whole clip, not of these frames.
+    const std::vector<double> all = S.to_vector<double>();
+    const double largest = *std::max_element(all.begin(), all.end());
+    double worst_relative = 0.0, worst_floor = 0.0;
+    for (size_t i = 0; i < mag.size(); ++i) {
+      const double error = std::fabs(mag[i] - golden_mag[i]);
+      if (golden_mag[i] > 1e-4 * largest) {
+        worst_relative = std::max(worst_relative, error / golden_mag[i]);
+      } else {
+        worst_floor = std::max(worst_floor, error / largest);
+      }
+    }
+    EXPECT_LE(worst_relative, 1e-4) << c.signal << " " << c.pad_name;
+    EXPECT_LE(worst_floor, 1e-6) << c.signal << " " << c.pad_name;
+
+    const std::vector<double> db = columns(amplitude_to_db(S, RefMax{}), frames);
+    double worst_db = 0.0;
+    for (size_t i = 0; i < db.size(); ++i) {
+      worst_db = std::max(worst_db, std::fabs(db[i] - golden_db[i]));
+    }
+    EXPECT_LE(worst_db, 1e-3) << c.signal << " " << c.pad_name;
+    std::printf(
+        "[ measured ] float32 %s %s: stft_mag max rel err (above floor) %.3g, below floor "
+        "%.3g of max; stft_db max abs err %.3g dB\n",
+        c.signal.c_str(), c.pad_name.c_str(), worst_relative, worst_floor, worst_db);
+  }
+}
+
+// ---- istft --------------------------------------------------------------------------------------
+
+template <typename T>
+void check_round_trip(const StftOptions& options, int64_t samples, double tolerance) {
+  const Tensor y = timbre::testing::random_uniform({samples}, 21, {.dtype = dtype_of<T>()});
+  const Tensor back = istft(stft(y, options), options, samples);
+  ASSERT_EQ(back.sizes(), y.sizes());
+  ASSERT_EQ(back.dtype(), y.dtype());
+  EXPECT_LE(max_error_over_max(back.to_vector<double>(), y.to_vector<double>()), tolerance)
+      << "n_fft " << options.n_fft << " hop " << options.hop_length << " win "
+      << options.win_length;
+}
+
+TEST(AudioIstft, InvertsStft) {
+  check_round_trip<double>({}, 22050, 1e-12);
+  check_round_trip<double>({.pad_mode = PadMode::Reflect}, 10000, 1e-12);
+  check_round_trip<double>({.n_fft = 512, .hop_length = 128, .win_length = 400}, 5001, 1e-12);
+  check_round_trip<double>({.n_fft = 100, .hop_length = 25}, 999, 1e-12);
+  check_round_trip<float>({}, 22050, 1e-6);
+}
+
+TEST(AudioIstft, DefaultLengthAndPadding) {
+  const Tensor y = timbre::testing::random_uniform({4096}, 22, {.dtype = kFloat64});
+  const ComplexSpectrogram s = stft(y);
+  EXPECT_EQ(istft(s).sizes(), Shape{512 * (s.real.size(1) - 1)});
+  const Tensor longer = istft(s, {}, 5000);
+  ASSERT_EQ(longer.sizes(), Shape{5000});
+  const std::vector<double> values = longer.to_vector<double>();
+  for (int64_t i = 4096 + 1024; i < 5000; ++i)
+    EXPECT_EQ(values[i], 0.0) << i;
+  EXPECT_ERROR_CONTAINS(istft({zeros({1, 4}), zeros({1, 4})}), "2 frequency bins");
+  EXPECT_ERROR_CONTAINS(istft({zeros({5, 4}), zeros({4, 4})}), "shape");
+}
+
+// ---- dB -----------------------------------------------------------------------------------------
+
+TEST(AudioDb, PowerToDbFollowsLibrosa) {
+  const Tensor S = from_vector(std::vector<double>{1.0, 10.0, 100.0, 1e-20, 0.0}, {5});
+  // ref 1, amin 1e-10, top_db 80: 10*log10(max(1e-10, S)), clipped at 20 - 80 = -60.
+  timbre::testing::expect_tensor(power_to_db(S), {5}, {0.0, 10.0, 20.0, -60.0, -60.0}, 1e-12);
+  timbre::testing::expect_tensor(power_to_db(S, 1.0, 1e-10, std::nullopt), {5},
+                                 {0.0, 10.0, 20.0, -100.0, -100.0}, 1e-12);
+  timbre::testing::expect_tensor(power_to_db(S, RefMax{}, 1e-10, std::nullopt), {5},
+                                 {-20.0, -10.0, 0.0, -120.0, -120.0}, 1e-12);
+  // ref 10, amin 1e-3: {-10, 0, 10, -40, -40}, then clipped at 10 - 15 = -5.
+  timbre::testing::expect_tensor(power_to_db(S, 10.0, 1e-3, 15.0), {5},
+                                 {-5.0, 0.0, 10.0, -5.0, -5.0}, 1e-12);
+  EXPECT_ERROR_CONTAINS(power_to_db(S, 1.0, 0.0), "amin");
+  EXPECT_ERROR_CONTAINS(power_to_db(S, 1.0, 1e-10, -1.0), "top_db");
+}
+
+TEST(AudioDb, AmplitudeToDbIsTwentyLog10) {
+  const Tensor S = from_vector(std::vector<double>{1.0, -10.0, 100.0, 0.0}, {2, 2});
+  // |S|, 20*log10(max(1e-5, |S|)), clipped at 40 - 80 = -40.
+  timbre::testing::expect_tensor(amplitude_to_db(S), {2, 2}, {0.0, 20.0, 40.0, -40.0}, 1e-12);
+  timbre::testing::expect_tensor(amplitude_to_db(S, RefMax{}, 1e-5, std::nullopt), {2, 2},
+                                 {-40.0, -20.0, 0.0, -140.0}, 1e-12);
+  const Tensor single = from_vector(std::vector<float>{0.5f, 2.0f}, {2});
+  EXPECT_EQ(amplitude_to_db(single).dtype(), kFloat32);
+  EXPECT_NEAR(amplitude_to_db(single).at({0}), 20.0 * std::log10(0.5), 1e-5);
+}
+
+}  // namespace
+}  // namespace timbre::audio
