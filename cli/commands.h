@@ -22,4 +22,13 @@ void add_predict_command(CLI::App& app);
 // `timbre save-init --model NAME --out W [--seed S]`: freshly initialised weights.
 void add_save_init_command(CLI::App& app);
 
+// `timbre features IN --kind KIND [--out OUT] [--sr --n-fft --hop --n-mels --n-mfcc --pad-mode
+// --fmax --dtype --max-frames --label]`: one librosa feature as .npy, the GTZAN CSV row, or the
+// tempo.
+void add_features_command(CLI::App& app);
+
+// `timbre render IN --kind KIND --out X.png [--cmap NAME --size WxH --sr HZ]`: the SUTD
+// dataset picture of an audio file.
+void add_render_command(CLI::App& app);
+
 }  // namespace timbre::cli

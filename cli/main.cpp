@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   timbre::cli::add_summary_command(app);
   timbre::cli::add_predict_command(app);
   timbre::cli::add_save_init_command(app);
+  timbre::cli::add_features_command(app);
+  timbre::cli::add_render_command(app);
 
   try {
     // Parsing also runs the chosen subcommand's callback.

@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev                      # tests
   libcli11-dev                                   # cli/: the `timbre` program
   libsndfile1-dev libsamplerate0-dev             # audio/: decoding and resampling
+  libstb-dev                                     # audio/: PNG files and resizing (stb)
   libbenchmark-dev                               # bench/
   libtorch-dev libopenblas-dev                   # bench/: the libtorch comparison
   python3-torch python3-numpy                    # tests: models checked against PyTorch
