@@ -142,6 +142,24 @@ Tensor load_audio(const std::string& path, const LoadOptions& options) {
                  options.offset, " s in '", path, "': ", sf_strerror(file.handle));
   }
 
+  const int target_rate = options.sample_rate == 0 ? native_rate : options.sample_rate;
+  if (channels == 1 && target_rate == native_rate) {
+    // Fast path, one channel at its own rate: nothing to average or resample, so libsndfile
+    // decodes straight into the result in the requested dtype (no intermediate buffers).
+    // sf_readf_float gives exactly the double path's values rounded to float: libsndfile scales
+    // integer PCM by a power of two (1/32768, 1/2^31, ...), which adds no rounding of its own.
+    const Shape sizes = options.mono ? Shape{frames} : Shape{1, frames};
+    Tensor y = empty(sizes, {.dtype = options.dtype});
+    const sf_count_t read = options.dtype == DType::Float32
+                                ? sf_readf_float(file.handle, y.data_ptr<float>(), frames)
+                                : sf_readf_double(file.handle, y.data_ptr<double>(), frames);
+    TIMBRE_CHECK(sf_error(file.handle) == SF_ERR_NO_ERROR, "load_audio: cannot decode '", path,
+                 "': ", sf_strerror(file.handle));
+    TIMBRE_CHECK(read == frames, "load_audio: '", path, "' is truncated: its header announces ",
+                 total_frames, " frames but only ", start + read, " could be read");
+    return y;
+  }
+
   // Decode as double: integer PCM scaled by 1/32768 (16 bit) or 1/2^31 (32 bit) is exact there,
   // and both float32 and float64 results are then one rounding away.
   std::vector<double> interleaved(static_cast<size_t>(frames) * channels);
@@ -153,7 +171,6 @@ Tensor load_audio(const std::string& path, const LoadOptions& options) {
 
   // Average the channels: interleaved [frames * channels] -> [frames] (mono) or keep them.
   const int out_channels = options.mono ? 1 : channels;
-  std::vector<float> mixed(static_cast<size_t>(frames) * out_channels);
   std::vector<double> mixed_double(static_cast<size_t>(frames) * out_channels);
   for (int64_t f = 0; f < frames; ++f) {
     if (options.mono) {
@@ -168,10 +185,10 @@ Tensor load_audio(const std::string& path, const LoadOptions& options) {
     }
   }
 
-  const int target_rate = options.sample_rate == 0 ? native_rate : options.sample_rate;
   int64_t out_frames = frames;
   if (target_rate != native_rate) {
     // libsamplerate works in float32.
+    std::vector<float> mixed(mixed_double.size());
     for (size_t i = 0; i < mixed.size(); ++i)
       mixed[i] = static_cast<float>(mixed_double[i]);
     const std::vector<float> resampled =

@@ -9,7 +9,8 @@
 // forward transform is unscaled, the inverse divides by n).
 //
 // How it is computed (docs/audio.md derives each step):
-//   * n a power of two: the iterative radix-2 Cooley-Tukey algorithm, O(n log n). Twiddle factors
+//   * n a power of two: the iterative radix-2 Cooley-Tukey algorithm, O(n log n), run two stages
+//     per pass over the data (radix-2^2). Twiddle factors
 //     exp(-2*pi*i*j/len) are computed once per size with std::cos/std::sin in double (never by
 //     repeated multiplication, which would accumulate rounding) and cached.
 //   * other n: Bluestein's algorithm turns the DFT into a convolution, done with power-of-two
@@ -40,6 +41,12 @@ void fft(T* real, T* imag, int64_t n, bool inverse = false);
 // Requires: n >= 1; input has n elements; outputs have n/2 + 1 elements each.
 template <typename T>
 void rfft(const T* input, int64_t n, T* out_real, T* out_imag);
+
+// rfft of input[m] * window[m]: the window multiply is done while loading the samples, so a
+// caller such as stft needs no windowed copy of each frame. window == nullptr: no window.
+// input, window: [n] -> out_real, out_imag: [n/2 + 1]
+template <typename T>
+void rfft_windowed(const T* input, const T* window, int64_t n, T* out_real, T* out_imag);
 
 // Inverse of rfft, as numpy.fft.irfft(X, n): the n real samples whose rfft is X. The imaginary
 // parts of bin 0 and (for even n) bin n/2 are ignored, as numpy ignores them, since a real

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "audio/median_filter.h"
 #include "tensor/error.h"
@@ -92,7 +93,14 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double 
     T* mag = magnitude.data_ptr<T>();
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < count; ++i) {
-      mag[i] = std::hypot(re[i], im[i]);
+      if constexpr (std::is_same_v<T, float>) {
+        // hypotf as glibc (2.35+) computes it: the double sqrt of the double sum of squares,
+        // rounded to float (exact squares, no overflow); unlike the call, it vectorises.
+        const double x = re[i], y = im[i];
+        mag[i] = static_cast<float>(std::sqrt(x * x + y * y));
+      } else {
+        mag[i] = std::hypot(re[i], im[i]);
+      }
       const bool zero = mag[i] == T(0);
       const T nonzero = zero ? T(1) : mag[i];
       phase_real[i] = re[i] / nonzero + (zero ? T(1) : T(0));

@@ -249,16 +249,45 @@ Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double samp
       const int64_t used = band < n_bands ? members - 1 : members;
       const int64_t q = std::max<int64_t>(
           1, static_cast<int64_t>(std::nearbyint(quantile * static_cast<double>(members))));
-      std::vector<T> values(static_cast<size_t>(used));
+      // librosa sorts each frame's band and averages its q lowest and q highest values. Only
+      // those 2q values matter (q is about 2% of the band), so instead of sorting we keep, per
+      // frame, the q smallest and the q largest values seen so far in two small sorted lists,
+      // walking the band's rows in memory order (each row of S is contiguous over frames).
+      // A new value enters a list only when it beats the list's worst entry, which soon becomes
+      // rare, so this is about one predictable compare per value and list. The lists end up
+      // holding exactly the sorted prefix and suffix a full sort would give, so the float sums
+      // below add the same values in the same order.
+      // lowest, highest: [frames, q], each list in increasing order.
+      std::vector<T> lowest(static_cast<size_t>(frames * q), std::numeric_limits<T>::infinity());
+      std::vector<T> highest(static_cast<size_t>(frames * q), -std::numeric_limits<T>::infinity());
+      for (int64_t i = 0; i < used; ++i) {
+        const T* row = data + (first + i) * frames;
+        for (int64_t t = 0; t < frames; ++t) {
+          const T value = row[t];
+          T* low = lowest.data() + t * q;
+          if (value < low[q - 1]) {
+            // Insertion step: drop the largest entry, shift larger entries right, insert.
+            int64_t r = q - 1;
+            for (; r > 0 && low[r - 1] > value; --r)
+              low[r] = low[r - 1];
+            low[r] = value;
+          }
+          T* high = highest.data() + t * q;
+          if (value > high[0]) {
+            // Drop the smallest entry, shift smaller entries left, insert.
+            int64_t r = 0;
+            for (; r + 1 < q && high[r + 1] < value; ++r)
+              high[r] = high[r + 1];
+            high[r] = value;
+          }
+        }
+      }
       for (int64_t t = 0; t < frames; ++t) {
-        for (int64_t i = 0; i < used; ++i)
-          values[i] = data[(first + i) * frames + t];
-        std::sort(values.begin(), values.end());
         // Means in T, summed in order, as numpy's mean of a T array along a strided axis.
         T low_sum = 0, high_sum = 0;
         for (int64_t i = 0; i < q; ++i) {
-          low_sum += values[i];
-          high_sum += values[used - q + i];
+          low_sum += lowest[t * q + i];
+          high_sum += highest[t * q + i];
         }
         valley_data[band * frames + t] = static_cast<double>(low_sum / static_cast<T>(q));
         peak_data[band * frames + t] = static_cast<double>(high_sum / static_cast<T>(q));

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 #include "audio/fft.h"
@@ -91,24 +92,29 @@ ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
   // output touches `block` neighbouring elements instead of one element per cache line.
   constexpr int64_t block = 16;
   const int64_t block_count = (frames + block - 1) / block;
+  // Each frame's spectrum starts `row` doubles after the previous one. bins = 1025 doubles is
+  // just over 2 * 4096 bytes, so with a stride of `bins` the 16 spectra read together in the
+  // copy-out loop would all fall into the same few L1 cache sets and evict each other; padding
+  // the stride to a multiple of 8 doubles plus 8 (64 bytes more) spreads them over the cache.
+  const int64_t row = (bins + 7) / 8 * 8 + 8;
 #pragma omp parallel
   {
-    std::vector<double> frame(n_fft);
-    std::vector<double> block_real(block * bins), block_imag(block * bins);
+    std::vector<double> block_real(block * row), block_imag(block * row);
 #pragma omp for schedule(static)
     for (int64_t b = 0; b < block_count; ++b) {
       const int64_t first = b * block;
       const int64_t count = std::min(block, frames - first);
       for (int64_t i = 0; i < count; ++i) {
+        // The frame is read in place from the padded signal; rfft_windowed multiplies by the
+        // window as it loads each sample (no per-frame copy).
         const double* samples = signal.data() + (first + i) * hop;
-        for (int64_t m = 0; m < n_fft; ++m)
-          frame[m] = window[m] * samples[m];
-        rfft(frame.data(), n_fft, block_real.data() + i * bins, block_imag.data() + i * bins);
+        rfft_windowed(samples, window.data(), n_fft, block_real.data() + i * row,
+                      block_imag.data() + i * row);
       }
       for (int64_t k = 0; k < bins; ++k) {
         for (int64_t i = 0; i < count; ++i) {
-          out_real[k * frames + first + i] = static_cast<T>(block_real[i * bins + k]);
-          out_imag[k * frames + first + i] = static_cast<T>(block_imag[i * bins + k]);
+          out_real[k * frames + first + i] = static_cast<T>(block_real[i * row + k]);
+          out_imag[k * frames + first + i] = static_cast<T>(block_imag[i * row + k]);
         }
       }
     }
@@ -258,9 +264,21 @@ Tensor magnitude(const ComplexSpectrogram& spectrum) {
     const T* im = imag.data_ptr<T>();
     T* out = result.data_ptr<T>();
     const int64_t count = real.numel();
+    if constexpr (std::is_same_v<T, float>) {
+      // numpy's abs of complex64 calls hypotf, which glibc (2.35 and later) evaluates as the
+      // double sqrt of the double sum of squares, rounded to float. The squares of floats are
+      // exact in double and cannot overflow, so the same expression gives the same values and,
+      // unlike the library call, vectorises.
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < count; ++i)
-      out[i] = std::hypot(re[i], im[i]);
+      for (int64_t i = 0; i < count; ++i) {
+        const double x = re[i], y = im[i];
+        out[i] = static_cast<float>(std::sqrt(x * x + y * y));
+      }
+    } else {
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < count; ++i)
+        out[i] = std::hypot(re[i], im[i]);
+    }
     return result;
   });
 }

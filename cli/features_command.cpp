@@ -5,6 +5,8 @@
 //   timbre features clip.wav --kind lstm33 --pad-mode reflect --out x.npy [128, 33]
 //   timbre features blues.00000.wav --kind gtzan57                        CSV header + row
 //   timbre features clip.wav --kind tempo                                 e.g. "123.046875"
+//   timbre features gtzan/ --kind mfcc --out mfcc/ --threads 8     mfcc/<relative path>.npy each
+//   timbre features gtzan/ --kind gtzan57 --out features.csv        header + one row per file
 //
 // The file is decoded as librosa.load(path, sr=--sr, mono=True, dtype=--dtype), so the numbers
 // are librosa 0.10.1's for the same parameters (docs/audio.md says how closely).
@@ -13,10 +15,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "audio/batch.h"
 #include "audio/beat.h"
 #include "audio/chroma.h"
 #include "audio/cwt.h"
@@ -48,7 +53,9 @@ struct FeaturesOptions {
   double fmax = 0.0;  // 0: sample_rate / 2
   std::string pad_mode = "constant";
   std::string dtype = "float32";
-  std::string label;  // gtzan57 only; empty: the file name up to its first '.'
+  std::string label;      // gtzan57 only; empty: the file name up to its first '.'
+  int threads = 0;        // folder input: worker threads; 0: one per core
+  bool progress = false;  // folder input: draw the progress bar even when stderr is no terminal
 };
 
 // Kinds written as a .npy array, in the order --help lists them.
@@ -158,6 +165,79 @@ void emit_text(const std::string& text, const FeaturesOptions& options) {
   std::printf("wrote %s\n", options.out.c_str());
 }
 
+// How a file is decoded: librosa.load(path, sr=--sr, mono=True, dtype=--dtype).
+audio::LoadOptions load_options(const FeaturesOptions& options) {
+  audio::LoadOptions load;
+  load.sample_rate = options.sample_rate;
+  load.dtype = options.dtype == "float64" ? DType::Float64 : DType::Float32;
+  return load;
+}
+
+// `timbre features FOLDER`: every audio file under FOLDER (recursively, sorted), on --threads
+// threads with a progress bar (audio/batch.h). Array kinds write OUT/<relative path>.npy per
+// file; gtzan57 and tempo write one CSV (header, then one row per file in sorted file order).
+// Requires: options.input is a directory; options.out is set for array kinds.
+// Ensures:  every good file is written even when others fail; then, if any failed, throws
+//           timbre::Error counting them (each was already named in a warning), so the exit
+//           status is not 0.
+void run_features_folder(const FeaturesOptions& options) {
+  audio::BatchOptions batch;
+  batch.threads = options.threads;
+  batch.force_progress = options.progress;
+  const audio::LoadOptions load = load_options(options);
+  audio::BatchSummary summary;
+  if (options.kind != "gtzan57" && options.kind != "tempo") {
+    summary = audio::extract_folder(
+        options.input, options.out,
+        [&](const std::string& in, const std::string& out) {
+          write_npy(out, compute_array(audio::load_audio(in, load), options));
+        },
+        batch);
+    std::printf("wrote %zu files under %s\n", summary.files.size() - summary.failed.size(),
+                options.out.c_str());
+  } else {
+    // The workers finish in any order: collect each file's row under its name, then write the
+    // rows in the sorted order of summary.files, so the CSV is the same for any --threads.
+    std::mutex mutex;
+    std::map<std::string, std::string> rows;
+    auto row_of = [&](const std::string& in) {
+      const Tensor y = audio::load_audio(in, load);
+      const std::string filename = std::filesystem::path(in).filename().string();
+      if (options.kind == "tempo") {
+        audio::BeatOptions beat;
+        beat.onset.stft = stft_options(options);
+        beat.onset.n_mels = options.n_mels;
+        return filename + "," +
+               shortest_text(audio::beat_track(y, options.sample_rate, beat).tempo);
+      }
+      const audio::Gtzan57 features =
+          audio::gtzan57(y, options.sample_rate, stft_options(options).pad_mode);
+      const std::string label = options.label.empty() ? label_from_file_name(in) : options.label;
+      return audio::gtzan_csv_row(filename, y.numel(), features.values, label);
+    };
+    summary = audio::extract_folder(
+        options.input, "",
+        [&](const std::string& in, const std::string&) {
+          std::string row = row_of(in);
+          std::lock_guard<std::mutex> lock(mutex);
+          rows[in] = std::move(row);
+        },
+        batch);
+    std::string text =
+        (options.kind == "tempo" ? std::string("filename,tempo") : audio::gtzan_csv_header()) +
+        "\n";
+    for (const std::string& file : summary.files) {
+      if (rows.count(file) != 0) text += rows[file] + "\n";
+    }
+    emit_text(text, options);
+  }
+  TIMBRE_CHECK(!summary.files.empty(), "features: no audio files (",
+               "wav, au, flac, ogg, mp3) under '", options.input, "'");
+  TIMBRE_CHECK(summary.failed.empty(), "features: ", summary.failed.size(), " of ",
+               summary.files.size(), " files failed (see the warnings above; the others were ",
+               "written)");
+}
+
 void run_features(const FeaturesOptions& options, const CLI::App& command) {
   // lstm33, gtzan57 fix librosa's defaults (the reports' features): reject options that would
   // silently be ignored.
@@ -170,6 +250,10 @@ void run_features(const FeaturesOptions& options, const CLI::App& command) {
   const bool text_kind = options.kind == "gtzan57" || options.kind == "tempo";
   TIMBRE_CHECK(text_kind || !options.out.empty(), "features: --kind ", options.kind,
                " needs --out FILE.npy");
+  if (std::filesystem::is_directory(options.input)) {
+    run_features_folder(options);
+    return;
+  }
 
   audio::LoadOptions load;
   load.sample_rate = options.sample_rate;
@@ -213,10 +297,17 @@ void add_features_command(CLI::App& app) {
       "the GTZAN CSV header and row (or writes them with --out); --kind tempo prints the tempo\n"
       "in BPM. lstm33 and gtzan57 use librosa's defaults (only --sr, --pad-mode, --dtype apply).\n"
       "cwt is pywt.cwt(y, scales 1..128, 'morl') over the whole clip: [128, samples] float64,\n"
-      "1 KiB per sample (cut the clip first).");
+      "1 KiB per sample (cut the clip first).\n"
+      "With a FOLDER as input, every .wav/.au/.flac/.ogg/.mp3 under it is processed on --threads\n"
+      "threads: arrays go to OUT/<relative path>.npy (OUT is a folder), gtzan57 and tempo give\n"
+      "one CSV with a row per file in sorted order. A file that fails is named in a warning and\n"
+      "skipped; the exit status is then 1.");
   std::vector<std::string> kinds = kArrayKinds;
   kinds.insert(kinds.end(), kTextKinds.begin(), kTextKinds.end());
-  command->add_option("input", options->input, "Audio file (WAV, AU, FLAC, ...)")->required();
+  command
+      ->add_option("input", options->input,
+                   "Audio file (WAV, AU, FLAC, OGG, MP3), or a folder: every such file in it")
+      ->required();
   command->add_option("--kind", options->kind, "Feature to compute")
       ->required()
       ->check(CLI::IsMember(kinds));
@@ -252,6 +343,13 @@ void add_features_command(CLI::App& app) {
                    "lstm33: keep the first N frames (the report: 128); 0 keeps all")
       ->default_val(128)
       ->check(CLI::NonNegativeNumber);
+  command
+      ->add_option("--threads", options->threads,
+                   "Folder input: files decoded at once (0: one per core)")
+      ->default_val(0)
+      ->check(CLI::NonNegativeNumber);
+  command->add_flag("--progress", options->progress,
+                    "Folder input: draw the progress bar even when stderr is not a terminal");
   command->add_option("--label", options->label,
                       "gtzan57: the CSV label (default: the file name up to its first '.')");
   command->callback([options, command] { run_features(*options, *command); });
