@@ -29,25 +29,8 @@ using timbre::testing::data_path;
 constexpr double kSampleRate = 22050.0;
 constexpr double kRelative = 1e-4;
 
-// One golden folder: clip x pad mode x dtype.
-struct Case {
-  std::string clip;
-  PadMode pad_mode;
-  DType dtype;
-
-  std::string folder() const {
-    return "librosa/" + clip + "/" + (pad_mode == PadMode::Constant ? "constant" : "reflect") +
-           "_" + (dtype == kFloat32 ? "float32" : "float64");
-  }
-  Tensor golden(const std::string& name) const {
-    return read_npy(data_path(folder() + "/" + name + ".npy"));
-  }
-};
-
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  return info.param.clip + (info.param.pad_mode == PadMode::Constant ? "_constant" : "_reflect") +
-         (info.param.dtype == kFloat32 ? "_float32" : "_float64");
-}
+using Case = timbre::testing::LibrosaCase;
+using timbre::testing::librosa_case_name;
 
 // The absolute floor of lstm33's column (see the file comment).
 double lstm33_floor(int64_t column, DType dtype) {
@@ -132,16 +115,9 @@ TEST_P(FeatureSets, Gtzan57MatchesLibrosa) {
               max_relative);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Librosa, FeatureSets,
-    ::testing::Values(
-        Case{"tones", PadMode::Constant, kFloat32}, Case{"tones", PadMode::Constant, kFloat64},
-        Case{"tones", PadMode::Reflect, kFloat32}, Case{"tones", PadMode::Reflect, kFloat64},
-        Case{"drums", PadMode::Constant, kFloat32}, Case{"drums", PadMode::Constant, kFloat64},
-        Case{"drums", PadMode::Reflect, kFloat32}, Case{"drums", PadMode::Reflect, kFloat64},
-        Case{"mix", PadMode::Constant, kFloat32}, Case{"mix", PadMode::Constant, kFloat64},
-        Case{"mix", PadMode::Reflect, kFloat32}, Case{"mix", PadMode::Reflect, kFloat64}),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(Librosa, FeatureSets,
+                         ::testing::ValuesIn(timbre::testing::librosa_cases(kFloat32)),
+                         librosa_case_name);
 
 TEST(FeatureSetsUnit, Lstm33KeepsShortClipsWhole) {
   // 40 frames only: max_frames cuts nothing.

@@ -81,25 +81,11 @@ void expect_tensor_near(const Tensor& actual, const std::vector<double>& expecte
                                  1e-12);
 }
 
-// One golden folder: clip x pad mode x dtype.
-struct Case {
-  std::string clip;
-  PadMode pad_mode;
-  DType dtype;
+using Case = timbre::testing::LibrosaCase;
+using timbre::testing::librosa_case_name;
 
-  std::string folder() const {
-    return "librosa/" + clip + "/" + (pad_mode == PadMode::Constant ? "constant" : "reflect") +
-           "_" + (dtype == kFloat32 ? "float32" : "float64");
-  }
-  Tensor golden(const std::string& name) const {
-    return read_npy(data_path(folder() + "/" + name + ".npy"));
-  }
-  StftOptions stft() const { return {.pad_mode = pad_mode}; }
-};
-
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  return info.param.clip + (info.param.pad_mode == PadMode::Constant ? "_constant" : "_reflect") +
-         (info.param.dtype == kFloat32 ? "_float32" : "_float64");
+StftOptions stft_options(const Case& c) {
+  return {.pad_mode = c.pad_mode};
 }
 
 class LibrosaFeatures : public ::testing::TestWithParam<Case> {
@@ -131,7 +117,7 @@ class LibrosaFeatures : public ::testing::TestWithParam<Case> {
 
 TEST_P(LibrosaFeatures, MelSpectrogramAndMfcc) {
   const Case& c = GetParam();
-  const Tensor power = spectrogram(y_, c.stft(), 2.0);
+  const Tensor power = spectrogram(y_, stft_options(c), 2.0);
   const Tensor mel = melspectrogram_from_spectrogram(power, kSampleRate);
   EXPECT_EQ(mel.dtype(), c.dtype);
   EXPECT_EQ(mel.sizes(), (Shape{128, 431}));
@@ -152,12 +138,13 @@ TEST_P(LibrosaFeatures, MelSpectrogramAndMfcc) {
   check("mfcc13", first_frames(mfcc_from_log_mel(log_mel, 13)), c.golden("mfcc13_first64"), 1e-4,
         mfcc_atol);
   // The one-call form gives the same as the pieces.
-  EXPECT_TRUE(timbre::testing::all_close(mfcc(y_, kSampleRate, 20, c.stft()), mfcc20, 0.0, 0.0));
+  EXPECT_TRUE(
+      timbre::testing::all_close(mfcc(y_, kSampleRate, 20, stft_options(c)), mfcc20, 0.0, 0.0));
 }
 
 TEST_P(LibrosaFeatures, SpectralShape) {
   const Case& c = GetParam();
-  const Tensor magnitude = spectrogram(y_, c.stft(), 1.0);
+  const Tensor magnitude = spectrogram(y_, stft_options(c), 1.0);
   const Tensor centroid = spectral_centroid_from_spectrogram(magnitude, kSampleRate);
   EXPECT_EQ(centroid.dtype(), kFloat64);
   check("spectral_centroid", centroid, c.golden("spectral_centroid"), 1e-4, 0.0);
@@ -183,7 +170,7 @@ TEST_P(LibrosaFeatures, ZeroCrossingRateAndRms) {
 
 TEST_P(LibrosaFeatures, ChromaWithTuningZero) {
   const Case& c = GetParam();
-  const Tensor power = spectrogram(y_, c.stft(), 2.0);
+  const Tensor power = spectrogram(y_, stft_options(c), 2.0);
   const Tensor chroma = chroma_stft_from_spectrogram(power, kSampleRate, 0.0);
   EXPECT_EQ(chroma.dtype(), c.dtype);
   check("chroma_tuning0", first_frames(chroma), c.golden("chroma_tuning0_first64"), 1e-4,
@@ -192,7 +179,7 @@ TEST_P(LibrosaFeatures, ChromaWithTuningZero) {
 
 TEST_P(LibrosaFeatures, EstimatedTuningAndChroma) {
   const Case& c = GetParam();
-  const Tensor power = spectrogram(y_, c.stft(), 2.0);
+  const Tensor power = spectrogram(y_, stft_options(c), 2.0);
   const double tuning = estimate_tuning_from_spectrogram(power, kSampleRate);
   EXPECT_NEAR(tuning, c.golden("chroma_tuning").item(), 1e-12);
   std::cout << "[agreement] " << c.folder() << " tuning=" << tuning
@@ -304,16 +291,9 @@ TEST(AudioFeatures, FeaturesRejectBadArguments) {
   EXPECT_ERROR_CONTAINS(melspectrogram_from_spectrogram(ones({4}), 22050.0), "2-d");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Clips, LibrosaFeatures,
-    ::testing::Values(
-        Case{"tones", PadMode::Constant, kFloat64}, Case{"tones", PadMode::Constant, kFloat32},
-        Case{"tones", PadMode::Reflect, kFloat64}, Case{"tones", PadMode::Reflect, kFloat32},
-        Case{"drums", PadMode::Constant, kFloat64}, Case{"drums", PadMode::Constant, kFloat32},
-        Case{"drums", PadMode::Reflect, kFloat64}, Case{"drums", PadMode::Reflect, kFloat32},
-        Case{"mix", PadMode::Constant, kFloat64}, Case{"mix", PadMode::Constant, kFloat32},
-        Case{"mix", PadMode::Reflect, kFloat64}, Case{"mix", PadMode::Reflect, kFloat32}),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(Clips, LibrosaFeatures,
+                         ::testing::ValuesIn(timbre::testing::librosa_cases(kFloat64)),
+                         librosa_case_name);
 
 }  // namespace
 }  // namespace timbre::audio

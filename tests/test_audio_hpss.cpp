@@ -152,23 +152,8 @@ TEST(Hpss, PartsSumToTheSpectrumWithMarginOne) {
 
 // ---- librosa parity ----------------------------------------------------------------------------
 
-struct Case {
-  std::string clip;
-  PadMode pad_mode;
-  DType dtype;
-  std::string folder() const {
-    return "librosa/" + clip + "/" + (pad_mode == PadMode::Constant ? "constant" : "reflect") +
-           "_" + (dtype == kFloat32 ? "float32" : "float64");
-  }
-  Tensor golden(const std::string& name) const {
-    return read_npy(data_path(folder() + "/" + name + ".npy"));
-  }
-};
-
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  return info.param.clip + (info.param.pad_mode == PadMode::Constant ? "_constant" : "_reflect") +
-         (info.param.dtype == kFloat32 ? "_float32" : "_float64");
-}
+using Case = timbre::testing::LibrosaCase;
+using timbre::testing::librosa_case_name;
 
 // Population mean and variance (np.mean, np.var with ddof 0), in double.
 std::pair<double, double> mean_and_variance(const std::vector<double>& v) {
@@ -233,16 +218,9 @@ TEST_P(LibrosaHpss, Waveforms) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Clips, LibrosaHpss,
-    ::testing::Values(
-        Case{"tones", PadMode::Constant, kFloat64}, Case{"tones", PadMode::Constant, kFloat32},
-        Case{"tones", PadMode::Reflect, kFloat64}, Case{"tones", PadMode::Reflect, kFloat32},
-        Case{"drums", PadMode::Constant, kFloat64}, Case{"drums", PadMode::Constant, kFloat32},
-        Case{"drums", PadMode::Reflect, kFloat64}, Case{"drums", PadMode::Reflect, kFloat32},
-        Case{"mix", PadMode::Constant, kFloat64}, Case{"mix", PadMode::Constant, kFloat32},
-        Case{"mix", PadMode::Reflect, kFloat64}, Case{"mix", PadMode::Reflect, kFloat32}),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(Clips, LibrosaHpss,
+                         ::testing::ValuesIn(timbre::testing::librosa_cases(kFloat64)),
+                         librosa_case_name);
 
 // HPSS of 30 s (the mix clip tiled three times), float32, reflect padding: printed for
 // docs/audio.md, not asserted.

@@ -32,28 +32,12 @@ using timbre::testing::data_path;
 
 constexpr double kSampleRate = 22050.0;
 
-// One golden folder: clip x pad mode x dtype.
-struct Case {
-  std::string clip;
-  PadMode pad_mode;
-  DType dtype;
+using Case = timbre::testing::LibrosaCase;
+using timbre::testing::librosa_case_name;
 
-  std::string folder() const {
-    return "librosa/" + clip + "/" + (pad_mode == PadMode::Constant ? "constant" : "reflect") +
-           "_" + (dtype == kFloat32 ? "float32" : "float64");
-  }
-  Tensor golden(const std::string& name) const {
-    return read_npy(data_path(folder() + "/" + name + ".npy"));
-  }
-  // librosa.beat.beat_track's onset envelope: median over bands.
-  OnsetOptions onset() const {
-    return {.stft = {.pad_mode = pad_mode}, .aggregate = OnsetAggregate::Median};
-  }
-};
-
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  return info.param.clip + (info.param.pad_mode == PadMode::Constant ? "_constant" : "_reflect") +
-         (info.param.dtype == kFloat32 ? "_float32" : "_float64");
+// librosa.beat.beat_track's onset envelope: median over bands.
+OnsetOptions onset_options(const Case& c) {
+  return {.stft = {.pad_mode = c.pad_mode}, .aggregate = OnsetAggregate::Median};
 }
 
 std::vector<int64_t> golden_beats(const Case& c) {
@@ -71,7 +55,7 @@ class LibrosaRhythm : public ::testing::TestWithParam<Case> {
 
 TEST_P(LibrosaRhythm, OnsetStrength) {
   const Case& c = GetParam();
-  const Tensor envelope = onset_strength(y_, kSampleRate, c.onset());
+  const Tensor envelope = onset_strength(y_, kSampleRate, onset_options(c));
   const Tensor expected = c.golden("onset_env");
   ASSERT_EQ(envelope.dtype(), c.dtype);
   ASSERT_EQ(envelope.sizes(), expected.sizes());
@@ -110,7 +94,7 @@ TEST_P(LibrosaRhythm, BeatsFromGoldenEnvelopeAreExact) {
 
 TEST_P(LibrosaRhythm, BeatTrackFromSignalIsExact) {
   const Case& c = GetParam();
-  const BeatResult beats = beat_track(y_, kSampleRate, {.onset = c.onset()});
+  const BeatResult beats = beat_track(y_, kSampleRate, {.onset = onset_options(c)});
   EXPECT_EQ(beats.tempo, c.golden("tempo").item()) << c.folder();
   EXPECT_EQ(beats.beat_frames, golden_beats(c)) << c.folder();
   std::cout << "[agreement] " << c.folder() << " tempo=" << beats.tempo
@@ -118,16 +102,9 @@ TEST_P(LibrosaRhythm, BeatTrackFromSignalIsExact) {
             << ")\n";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Clips, LibrosaRhythm,
-    ::testing::Values(
-        Case{"tones", PadMode::Constant, kFloat64}, Case{"tones", PadMode::Constant, kFloat32},
-        Case{"tones", PadMode::Reflect, kFloat64}, Case{"tones", PadMode::Reflect, kFloat32},
-        Case{"drums", PadMode::Constant, kFloat64}, Case{"drums", PadMode::Constant, kFloat32},
-        Case{"drums", PadMode::Reflect, kFloat64}, Case{"drums", PadMode::Reflect, kFloat32},
-        Case{"mix", PadMode::Constant, kFloat64}, Case{"mix", PadMode::Constant, kFloat32},
-        Case{"mix", PadMode::Reflect, kFloat64}, Case{"mix", PadMode::Reflect, kFloat32}),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(Clips, LibrosaRhythm,
+                         ::testing::ValuesIn(timbre::testing::librosa_cases(kFloat64)),
+                         librosa_case_name);
 
 // ---- Behaviour without goldens ----------------------------------------------------------------
 

@@ -31,10 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using timbre::testing::RunResult;
 
 // A fresh directory per test, and a way to run the built program inside it.
 class CliAudio : public ::testing::Test {
@@ -52,13 +49,8 @@ class CliAudio : public ::testing::Test {
 
   // Runs `timbre <arguments>` (the binary CMake built, TIMBRE_CLI_PATH).
   RunResult run(const std::string& arguments) const {
-    const std::string log = path("output.txt");
-    const std::string command =
-        std::string(TIMBRE_CLI_PATH) + " " + arguments + " > " + log + " 2>&1";
-    const int status = std::system(command.c_str());
-    std::ifstream in(log);
-    return {WEXITSTATUS(status),
-            std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+    return timbre::testing::run_capturing(std::string(TIMBRE_CLI_PATH) + " " + arguments,
+                                          path("output.txt"));
   }
 
   fs::path directory_;

@@ -13,24 +13,19 @@
 using namespace timbre;
 using timbre::testing::all_close;
 using timbre::testing::data_path;
+using timbre::testing::load_torch;
+using timbre::testing::Tolerance;
+using timbre::testing::tolerance_for_suffix;
 
 namespace {
 
-struct Tolerance {
-  double rtol, atol;
-};
-
 Tolerance tolerance_for(const std::string& suffix) {
-  return suffix == "f64" ? Tolerance{1e-10, 1e-12} : Tolerance{1e-5, 1e-5};
-}
-
-Tensor load(const std::string& case_name, const std::string& array) {
-  return read_npy(data_path("torch/" + case_name + "/" + array + ".npy"));
+  return tolerance_for_suffix(suffix, {1e-10, 1e-12}, {1e-5, 1e-5});
 }
 
 // The int64 scalars stride/padding (stored with shape () or (1,): item() reads either).
 int64_t load_scalar(const std::string& case_name, const std::string& array) {
-  return static_cast<int64_t>(load(case_name, array).item());
+  return static_cast<int64_t>(load_torch(case_name, array).item());
 }
 
 // (case prefix, dtype suffix)
@@ -43,16 +38,16 @@ TEST_P(ConvParity, ForwardAndAllGradients) {
   const auto& [prefix, suffix] = GetParam();
   const std::string name = prefix + "_" + suffix;
   const Tolerance tol = tolerance_for(suffix);
-  Tensor x = load(name, "x").set_requires_grad(true);
-  Tensor weight = load(name, "weight").set_requires_grad(true);
-  Tensor bias = load(name, "bias").set_requires_grad(true);
+  Tensor x = load_torch(name, "x").set_requires_grad(true);
+  Tensor weight = load_torch(name, "weight").set_requires_grad(true);
+  Tensor bias = load_torch(name, "bias").set_requires_grad(true);
   const int64_t stride = load_scalar(name, "stride"), padding = load_scalar(name, "padding");
   Tensor out = conv2d(x, weight, bias, stride, padding);
-  EXPECT_TRUE(all_close(out, load(name, "out"), tol.rtol, tol.atol));
-  out.backward(load(name, "grad_out"));
-  EXPECT_TRUE(all_close(x.grad(), load(name, "grad_x"), tol.rtol, tol.atol));
-  EXPECT_TRUE(all_close(weight.grad(), load(name, "grad_weight"), tol.rtol, tol.atol));
-  EXPECT_TRUE(all_close(bias.grad(), load(name, "grad_bias"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(out, load_torch(name, "out"), tol.rtol, tol.atol));
+  out.backward(load_torch(name, "grad_out"));
+  EXPECT_TRUE(all_close(x.grad(), load_torch(name, "grad_x"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(weight.grad(), load_torch(name, "grad_weight"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(bias.grad(), load_torch(name, "grad_bias"), tol.rtol, tol.atol));
 }
 
 INSTANTIATE_TEST_SUITE_P(StrideAndPadding, ConvParity,
@@ -66,12 +61,12 @@ TEST_P(MaxPoolParity, ForwardIndicesAndGradient) {
   const auto& [prefix, suffix] = GetParam();
   const std::string name = prefix + "_" + suffix;
   const Tolerance tol = tolerance_for(suffix);
-  Tensor x = load(name, "x").set_requires_grad(true);
+  Tensor x = load_torch(name, "x").set_requires_grad(true);
   auto [out, indices] = max_pool2d_with_indices(x, 2);
-  EXPECT_TRUE(all_close(out, load(name, "out"), 0.0, 0.0));  // a max is exact
-  EXPECT_TRUE(all_close(indices, load(name, "argmax_flat_hw"), 0.0, 0.0));
-  out.backward(load(name, "grad_out"));
-  EXPECT_TRUE(all_close(x.grad(), load(name, "grad_x"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(out, load_torch(name, "out"), 0.0, 0.0));  // a max is exact
+  EXPECT_TRUE(all_close(indices, load_torch(name, "argmax_flat_hw"), 0.0, 0.0));
+  out.backward(load_torch(name, "grad_out"));
+  EXPECT_TRUE(all_close(x.grad(), load_torch(name, "grad_x"), tol.rtol, tol.atol));
 }
 
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutTies, MaxPoolParity,

@@ -2,12 +2,18 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>  // WEXITSTATUS
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "audio/stft.h"
 #include "timbre.h"
 
 namespace timbre::testing {
@@ -97,5 +103,71 @@ inline void expect_all_finite(const Tensor& t) {
     const auto result = gradcheck(f, __VA_ARGS__); \
     EXPECT_TRUE(result.passed) << result.message;  \
   } while (false)
+
+// rtol and atol of a parity check.
+struct Tolerance {
+  double rtol, atol;
+};
+
+// `f64` for the dtype suffix "f64", `f32` for any other.
+inline Tolerance tolerance_for_suffix(const std::string& suffix, Tolerance f64, Tolerance f32) {
+  return suffix == "f64" ? f64 : f32;
+}
+
+// The PyTorch reference array tests/data/torch/<case_name>/<array>.npy.
+inline Tensor load_torch(const std::string& case_name, const std::string& array) {
+  return read_npy(data_path("torch/" + case_name + "/" + array + ".npy"));
+}
+
+// One librosa golden folder: clip x pad mode x dtype.
+struct LibrosaCase {
+  std::string clip;
+  audio::PadMode pad_mode;
+  DType dtype;
+
+  std::string folder() const {
+    return "librosa/" + clip + "/" +
+           (pad_mode == audio::PadMode::Constant ? "constant" : "reflect") + "_" +
+           (dtype == kFloat32 ? "float32" : "float64");
+  }
+  Tensor golden(const std::string& name) const {
+    return read_npy(data_path(folder() + "/" + name + ".npy"));
+  }
+};
+
+// Test-name suffix of a LibrosaCase: <clip>_<pad>_<dtype>.
+inline std::string librosa_case_name(const ::testing::TestParamInfo<LibrosaCase>& info) {
+  return info.param.clip +
+         (info.param.pad_mode == audio::PadMode::Constant ? "_constant" : "_reflect") +
+         (info.param.dtype == kFloat32 ? "_float32" : "_float64");
+}
+
+// The 12 cases tones/drums/mix x constant/reflect x two dtypes (`first` listed first of each pair).
+inline std::vector<LibrosaCase> librosa_cases(DType first) {
+  const DType second = first == kFloat32 ? kFloat64 : kFloat32;
+  std::vector<LibrosaCase> cases;
+  for (const char* clip : {"tones", "drums", "mix"}) {
+    for (audio::PadMode pad : {audio::PadMode::Constant, audio::PadMode::Reflect}) {
+      cases.push_back({clip, pad, first});
+      cases.push_back({clip, pad, second});
+    }
+  }
+  return cases;
+}
+
+// Exit code and combined stdout+stderr of a command run by the shell.
+struct RunResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `command` with stdout and stderr redirected to `log`, then reads `log` back.
+inline RunResult run_capturing(const std::string& command, const std::string& log) {
+  const std::string full = command + " > " + log + " 2>&1";
+  const int status = std::system(full.c_str());
+  std::ifstream in(log);
+  return {WEXITSTATUS(status),
+          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+}
 
 }  // namespace timbre::testing

@@ -19,26 +19,21 @@
 using namespace timbre;
 using timbre::testing::all_close;
 using timbre::testing::data_path;
+using timbre::testing::load_torch;
+using timbre::testing::Tolerance;
+using timbre::testing::tolerance_for_suffix;
 
 namespace {
 
-struct Tolerance {
-  double rtol, atol;
-};
-
 Tolerance tolerance_for(const std::string& suffix) {
-  return suffix == "f64" ? Tolerance{1e-9, 1e-11} : Tolerance{1e-4, 1e-5};
-}
-
-Tensor load(const std::string& case_name, const std::string& array) {
-  return read_npy(data_path("torch/" + case_name + "/" + array + ".npy"));
+  return tolerance_for_suffix(suffix, {1e-9, 1e-11}, {1e-4, 1e-5});
 }
 
 // Replaces every parameter's values by the file "<prefix><name>.npy" of the case (its dtype
 // too: an f64 case turns the module into float64).
 void load_parameters(nn::Module& module, const std::string& case_name, const std::string& prefix) {
   for (const auto& [name, parameter] : module.named_parameters()) {
-    nn::assign_data(parameter, load(case_name, prefix + name));
+    nn::assign_data(parameter, load_torch(case_name, prefix + name));
   }
 }
 
@@ -46,38 +41,40 @@ void load_parameters(nn::Module& module, const std::string& case_name, const std
 void expect_parameter_grads(const nn::Module& module, const std::string& case_name,
                             const std::string& prefix, Tolerance tol) {
   for (const auto& [name, parameter] : module.named_parameters()) {
-    EXPECT_TRUE(
-        all_close(parameter.grad(), load(case_name, "grad_" + prefix + name), tol.rtol, tol.atol))
+    EXPECT_TRUE(all_close(parameter.grad(), load_torch(case_name, "grad_" + prefix + name),
+                          tol.rtol, tol.atol))
         << case_name << ": grad of " << name;
   }
 }
 
 // The cases lstm_{batchfirst,seqfirst}[_state]: LSTM(33, 16, 2), N = 3, T = 8.
 void check_lstm_case(const std::string& case_name, bool with_state, Tolerance tol) {
-  const bool batch_first = load(case_name, "batch_first").item() != 0.0;
+  const bool batch_first = load_torch(case_name, "batch_first").item() != 0.0;
   nn::LSTM lstm(33, 16, 2, true, batch_first);
   load_parameters(lstm, case_name, "");
-  Tensor x = load(case_name, "x").set_requires_grad(true);
+  Tensor x = load_torch(case_name, "x").set_requires_grad(true);
   std::optional<nn::LSTMState> state;
   Tensor h0, c0;
   if (with_state) {
-    h0 = load(case_name, "h0").set_requires_grad(true);
-    c0 = load(case_name, "c0").set_requires_grad(true);
+    h0 = load_torch(case_name, "h0").set_requires_grad(true);
+    c0 = load_torch(case_name, "c0").set_requires_grad(true);
     state = nn::LSTMState{h0, c0};
   }
 
   nn::LSTMOutput r = lstm.forward(x, state);
-  EXPECT_TRUE(all_close(r.output, load(case_name, "out"), tol.rtol, tol.atol)) << case_name;
-  EXPECT_TRUE(all_close(r.h_n, load(case_name, "h_n"), tol.rtol, tol.atol)) << case_name;
-  EXPECT_TRUE(all_close(r.c_n, load(case_name, "c_n"), tol.rtol, tol.atol)) << case_name;
+  EXPECT_TRUE(all_close(r.output, load_torch(case_name, "out"), tol.rtol, tol.atol)) << case_name;
+  EXPECT_TRUE(all_close(r.h_n, load_torch(case_name, "h_n"), tol.rtol, tol.atol)) << case_name;
+  EXPECT_TRUE(all_close(r.c_n, load_torch(case_name, "c_n"), tol.rtol, tol.atol)) << case_name;
 
-  Tensor loss = sum(r.output * load(case_name, "grad_out")) +
-                sum(r.h_n * load(case_name, "grad_h_n")) + sum(r.c_n * load(case_name, "grad_c_n"));
+  Tensor loss = sum(r.output * load_torch(case_name, "grad_out")) +
+                sum(r.h_n * load_torch(case_name, "grad_h_n")) +
+                sum(r.c_n * load_torch(case_name, "grad_c_n"));
   loss.backward();
-  EXPECT_TRUE(all_close(x.grad(), load(case_name, "grad_x"), tol.rtol, tol.atol)) << case_name;
+  EXPECT_TRUE(all_close(x.grad(), load_torch(case_name, "grad_x"), tol.rtol, tol.atol))
+      << case_name;
   if (with_state) {
-    EXPECT_TRUE(all_close(h0.grad(), load(case_name, "grad_h0"), tol.rtol, tol.atol));
-    EXPECT_TRUE(all_close(c0.grad(), load(case_name, "grad_c0"), tol.rtol, tol.atol));
+    EXPECT_TRUE(all_close(h0.grad(), load_torch(case_name, "grad_h0"), tol.rtol, tol.atol));
+    EXPECT_TRUE(all_close(c0.grad(), load_torch(case_name, "grad_c0"), tol.rtol, tol.atol));
   }
   expect_parameter_grads(lstm, case_name, "", tol);
 }
@@ -110,22 +107,22 @@ TEST_P(LSTMParity, ClassifierOver128Steps) {
   const Tolerance tol = tolerance_for(GetParam());
   nn::LSTM lstm(33, 16, 2, true, true);
   load_parameters(lstm, name, "lstm_");
-  Tensor fc_weight = load(name, "fc_weight").set_requires_grad(true);
-  Tensor fc_bias = load(name, "fc_bias").set_requires_grad(true);
-  Tensor x = load(name, "x").set_requires_grad(true);
-  Tensor labels = load(name, "y");
+  Tensor fc_weight = load_torch(name, "fc_weight").set_requires_grad(true);
+  Tensor fc_bias = load_torch(name, "fc_bias").set_requires_grad(true);
+  Tensor x = load_torch(name, "x").set_requires_grad(true);
+  Tensor labels = load_torch(name, "y");
 
   Tensor last = lstm(x).select(1, -1);  // [N, 16]: the last step of each sequence
   Tensor logits = matmul(last, fc_weight.t()) + fc_bias;
   Tensor loss = -mean(gather(log_softmax(logits, 1), 1, labels.unsqueeze(1)));
-  EXPECT_TRUE(all_close(logits, load(name, "logits"), tol.rtol, tol.atol));
-  Tensor expected_loss = load(name, "loss");  // stored with shape () or (1,)
+  EXPECT_TRUE(all_close(logits, load_torch(name, "logits"), tol.rtol, tol.atol));
+  Tensor expected_loss = load_torch(name, "loss");  // stored with shape () or (1,)
   EXPECT_TRUE(all_close(loss.reshape(expected_loss.sizes()), expected_loss, tol.rtol, tol.atol));
 
   loss.backward();
-  EXPECT_TRUE(all_close(x.grad(), load(name, "grad_x"), tol.rtol, tol.atol));
-  EXPECT_TRUE(all_close(fc_weight.grad(), load(name, "grad_fc_weight"), tol.rtol, tol.atol));
-  EXPECT_TRUE(all_close(fc_bias.grad(), load(name, "grad_fc_bias"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(x.grad(), load_torch(name, "grad_x"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(fc_weight.grad(), load_torch(name, "grad_fc_weight"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(fc_bias.grad(), load_torch(name, "grad_fc_bias"), tol.rtol, tol.atol));
   expect_parameter_grads(lstm, name, "lstm_", tol);
 }
 

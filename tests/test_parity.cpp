@@ -12,19 +12,14 @@
 using namespace timbre;
 using timbre::testing::all_close;
 using timbre::testing::data_path;
+using timbre::testing::load_torch;
+using timbre::testing::Tolerance;
+using timbre::testing::tolerance_for_suffix;
 
 namespace {
 
-struct Tolerance {
-  double rtol, atol;
-};
-
 Tolerance tolerance_for(const std::string& suffix) {
-  return suffix == "f64" ? Tolerance{1e-10, 1e-12} : Tolerance{1e-5, 1e-6};
-}
-
-Tensor load(const std::string& case_name, const std::string& array) {
-  return read_npy(data_path("torch/" + case_name + "/" + array + ".npy"));
+  return tolerance_for_suffix(suffix, {1e-10, 1e-12}, {1e-5, 1e-6});
 }
 
 class TorchParity : public ::testing::TestWithParam<std::string> {};
@@ -34,41 +29,41 @@ class TorchParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(TorchParity, ReluMatchesForwardAndBackward) {
   const std::string name = "relu_" + GetParam();
   const Tolerance tol = tolerance_for(GetParam());
-  Tensor x = load(name, "x").set_requires_grad(true);
+  Tensor x = load_torch(name, "x").set_requires_grad(true);
   Tensor out = relu(x);
-  EXPECT_TRUE(all_close(out, load(name, "out"), tol.rtol, tol.atol));
-  out.backward(load(name, "grad_out"));
+  EXPECT_TRUE(all_close(out, load_torch(name, "out"), tol.rtol, tol.atol));
+  out.backward(load_torch(name, "grad_out"));
   // The input holds exact zeros: PyTorch's gradient there is 0, and so is ours.
-  EXPECT_TRUE(all_close(x.grad(), load(name, "grad_x"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(x.grad(), load_torch(name, "grad_x"), tol.rtol, tol.atol));
 }
 
 TEST_P(TorchParity, LinearMatchesForwardAndBackward) {
   // y = x W^T + b, built from matmul, transpose and a broadcast add.
   const std::string name = "linear_" + GetParam();
   const Tolerance tol = tolerance_for(GetParam());
-  Tensor x = load(name, "x").set_requires_grad(true);
-  Tensor weight = load(name, "weight").set_requires_grad(true);
-  Tensor bias = load(name, "bias").set_requires_grad(true);
+  Tensor x = load_torch(name, "x").set_requires_grad(true);
+  Tensor weight = load_torch(name, "weight").set_requires_grad(true);
+  Tensor bias = load_torch(name, "bias").set_requires_grad(true);
   Tensor out = matmul(x, weight.t()) + bias;
-  EXPECT_TRUE(all_close(out, load(name, "out"), tol.rtol, tol.atol));
-  out.backward(load(name, "grad_out"));
-  EXPECT_TRUE(all_close(x.grad(), load(name, "grad_x"), tol.rtol, tol.atol));
-  EXPECT_TRUE(all_close(weight.grad(), load(name, "grad_weight"), tol.rtol, tol.atol));
-  EXPECT_TRUE(all_close(bias.grad(), load(name, "grad_bias"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(out, load_torch(name, "out"), tol.rtol, tol.atol));
+  out.backward(load_torch(name, "grad_out"));
+  EXPECT_TRUE(all_close(x.grad(), load_torch(name, "grad_x"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(weight.grad(), load_torch(name, "grad_weight"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(bias.grad(), load_torch(name, "grad_bias"), tol.rtol, tol.atol));
 }
 
 TEST_P(TorchParity, CrossEntropyFromLogSoftmaxAndGather) {
   // L = mean_n(-log_softmax(z)_n[t_n]).
   const std::string name = "cross_entropy_" + GetParam();
   const Tolerance tol = tolerance_for(GetParam());
-  Tensor logits = load(name, "logits").set_requires_grad(true);
-  Tensor labels = load(name, "y");
+  Tensor logits = load_torch(name, "logits").set_requires_grad(true);
+  Tensor labels = load_torch(name, "y");
   Tensor picked = gather(log_softmax(logits, 1), 1, labels.unsqueeze(1));
   Tensor loss = -mean(picked);
   // The reference file stores the scalar loss with shape (1,).
-  EXPECT_TRUE(all_close(loss.reshape({1}), load(name, "loss"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(loss.reshape({1}), load_torch(name, "loss"), tol.rtol, tol.atol));
   loss.backward();
-  EXPECT_TRUE(all_close(logits.grad(), load(name, "grad_logits"), tol.rtol, tol.atol));
+  EXPECT_TRUE(all_close(logits.grad(), load_torch(name, "grad_logits"), tol.rtol, tol.atol));
 }
 
 INSTANTIATE_TEST_SUITE_P(Float32AndFloat64, TorchParity, ::testing::Values("f32", "f64"));
