@@ -1,7 +1,6 @@
 // Unit tests of the `timbre` program (cli/), run as a separate process the way a user runs it:
 // exit codes, the files it writes, and its error messages.
 #include <sys/wait.h>  // WEXITSTATUS
-#include <unistd.h>    // getpid
 
 #include <cstdlib>
 #include <filesystem>
@@ -24,27 +23,10 @@ namespace fs = std::filesystem;
 
 using timbre::testing::RunResult;
 
-// A fresh directory per test, and a way to run the built program inside it.
-class Cli : public ::testing::Test {
+// A fresh directory per test, and the built `timbre` program (TIMBRE_CLI_PATH) to run in it.
+class Cli : public timbre::testing::ProgramTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ =
-        fs::temp_directory_path() / ("timbre_cli_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
-  std::string path(const std::string& name) const { return (directory_ / name).string(); }
-
-  // Runs `timbre <arguments>` (the binary CMake built, TIMBRE_CLI_PATH).
-  RunResult run(const std::string& arguments) const {
-    return timbre::testing::run_capturing(std::string(TIMBRE_CLI_PATH) + " " + arguments,
-                                          path("output.txt"));
-  }
-
-  fs::path directory_;
+  Cli() : ProgramTest(TIMBRE_CLI_PATH, "timbre_cli_") {}
 };
 
 }  // namespace

@@ -4,7 +4,6 @@
 // (same code, so exactly equal), error exits must name the file, and `timbre render` must write
 // a PNG of the requested size.
 #include <sys/wait.h>  // WEXITSTATUS
-#include <unistd.h>    // getpid
 
 #include <algorithm>
 #include <cstdlib>
@@ -33,27 +32,10 @@ namespace fs = std::filesystem;
 
 using timbre::testing::RunResult;
 
-// A fresh directory per test, and a way to run the built program inside it.
-class CliAudio : public ::testing::Test {
+// A fresh directory per test, and the built `timbre` program (TIMBRE_CLI_PATH) to run in it.
+class CliAudio : public timbre::testing::ProgramTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::temp_directory_path() /
-                 ("timbre_cli_audio_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
-  std::string path(const std::string& name) const { return (directory_ / name).string(); }
-
-  // Runs `timbre <arguments>` (the binary CMake built, TIMBRE_CLI_PATH).
-  RunResult run(const std::string& arguments) const {
-    return timbre::testing::run_capturing(std::string(TIMBRE_CLI_PATH) + " " + arguments,
-                                          path("output.txt"));
-  }
-
-  fs::path directory_;
+  CliAudio() : ProgramTest(TIMBRE_CLI_PATH, "timbre_cli_audio_") {}
 };
 
 const std::string kDrums = data_path("audio/drums.wav");  // 10 s, 22050 Hz -> 431 frames

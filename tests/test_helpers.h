@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>  // WEXITSTATUS
+#include <unistd.h>    // getpid
 
 #include <cmath>
 #include <cstdint>
@@ -169,5 +170,40 @@ inline RunResult run_capturing(const std::string& command, const std::string& lo
   return {WEXITSTATUS(status),
           std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
 }
+
+// A fixture for tests of a command-line program: a fresh directory per test (named after the
+// suite prefix, the process and the test), removed afterwards, and run() to execute the program
+// with arguments, capturing its output in that directory. A derived fixture passes the program:
+//   class Cli : public timbre::testing::ProgramTest {
+//    protected:
+//     Cli() : ProgramTest(TIMBRE_CLI_PATH, "timbre_cli_") {}
+//   };
+class ProgramTest : public ::testing::Test {
+ protected:
+  ProgramTest(std::string program, std::string directory_prefix)
+      : program_(std::move(program)), directory_prefix_(std::move(directory_prefix)) {}
+
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    directory_ = std::filesystem::temp_directory_path() /
+                 (directory_prefix_ + std::to_string(getpid()) + "_" + info->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  std::string path(const std::string& name) const { return (directory_ / name).string(); }
+
+  // Runs `<program> <arguments>`.
+  RunResult run(const std::string& arguments) const {
+    return run_capturing(program_ + " " + arguments, path("output.txt"));
+  }
+
+  std::filesystem::path directory_;
+
+ private:
+  std::string program_;
+  std::string directory_prefix_;
+};
 
 }  // namespace timbre::testing
