@@ -1,4 +1,5 @@
-// audio/batch.cpp - folder listing, the worker threads and the progress bar of extract_folder.
+// audio/batch.cpp - the worker threads and progress bar of for_each_in_parallel, and
+// extract_folder (folder listing + for_each_in_parallel).
 #include "audio/batch.h"
 
 #include <unistd.h>  // isatty, STDERR_FILENO
@@ -59,7 +60,8 @@ std::string clock_text(double seconds) {
 // guards stderr and the bar's state so that a warning never lands in the middle of a bar.
 class Progress {
  public:
-  Progress(int64_t total, bool draw) : total_(total), draw_(draw), start_(Clock::now()) {}
+  Progress(int64_t total, bool draw, std::string label)
+      : total_(total), draw_(draw), label_(std::move(label)), start_(Clock::now()) {}
 
   // Called by a worker after each file (failed or not).
   void file_finished() {
@@ -74,26 +76,27 @@ class Progress {
     draw_bar(finished, now);
   }
 
-  // Prints "warning: <file>: <message>" on its own line, then the bar again below it.
-  void warn(const std::string& file, const std::string& message) {
+  // Prints "warning: <name>: <message>" on its own line, then the bar again below it.
+  void warn(const std::string& name, const std::string& message) {
     std::lock_guard<std::mutex> lock(mutex_);
     erase_bar();
-    std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), message.c_str());
+    std::fprintf(stderr, "warning: %s: %s\n", name.c_str(), message.c_str());
     if (draw_) draw_bar(finished_.load(), Clock::now());
   }
 
-  // Ends the bar's line and prints "N done, M failed (S s)".
+  // Ends the bar's line and prints "[<label>: ]N done, M failed (S s)".
   void finish(int64_t failed) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (draw_ && bar_width_ > 0) std::fputc('\n', stderr);
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    std::fprintf(stderr, "%lld done, %lld failed (%.1f s)\n",
+    std::fprintf(stderr, "%s%lld done, %lld failed (%.1f s)\n", prefix().c_str(),
                  static_cast<long long>(total_ - failed), static_cast<long long>(failed), seconds);
     std::fflush(stderr);
   }
 
  private:
-  // "[#########...........]  12/100  12%  3.4 files/s  ETA 0:26", overwriting the previous one.
+  // "[<label>: ][#########...........]  12/100  12%  3.4 files/s  ETA 0:26", overwriting the
+  // previous one.
   // Requires mutex_ held.
   void draw_bar(int64_t finished, Clock::time_point now) {
     const double elapsed = std::chrono::duration<double>(now - start_).count();
@@ -102,9 +105,10 @@ class Progress {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(kWidth * percent / 100.0);
     // Built with append: GCC 12's -Wrestrict misfires on chains of std::string operator+.
-    std::string bar = "[";
+    std::string bar = prefix();
+    bar.append("[");
     bar.append(filled, '#').append(kWidth - filled, '.').append("]");
-    char text[160];
+    char text[256];
     const std::string eta =
         rate > 0.0 ? clock_text(static_cast<double>(total_ - finished) / rate) : "?";
     std::snprintf(text, sizeof(text), "%s %lld/%lld %3.0f%% %.1f files/s ETA %s", bar.c_str(),
@@ -125,8 +129,12 @@ class Progress {
     bar_width_ = 0;
   }
 
+  // "<label>: ", or "" without a label.
+  std::string prefix() const { return label_.empty() ? std::string() : label_ + ": "; }
+
   const int64_t total_;
   const bool draw_;
+  const std::string label_;
   const Clock::time_point start_;
   std::atomic<int64_t> finished_{0};
   std::mutex mutex_;
@@ -135,6 +143,63 @@ class Progress {
 };
 
 }  // namespace
+
+ParallelSummary for_each_in_parallel(int64_t count, const std::function<void(int64_t index)>& work,
+                                     const std::function<std::string(int64_t index)>& name_of,
+                                     const ParallelOptions& options) {
+  TIMBRE_CHECK(count >= 0, "for_each_in_parallel: count must be >= 0, got ", count);
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(count, 1)));
+  const bool draw = options.force_progress || (options.progress && isatty(STDERR_FILENO) == 1);
+  Progress progress(count, draw, options.label);
+
+  // Each worker takes the next unclaimed index until none is left: fast items do not wait for
+  // slow ones, unlike splitting the list into equal parts up front. Each failure is written
+  // into its own slot, so the workers never touch the same element.
+  std::atomic<int64_t> next{0};
+  std::vector<std::string> errors(static_cast<size_t>(count));
+  std::vector<char> failed(static_cast<size_t>(count), 0);
+  auto worker_loop = [&] {
+    for (int64_t i = next++; i < count; i = next++) {
+      try {
+        work(i);
+      } catch (const std::exception& error) {
+        failed[i] = 1;
+        errors[i] = error.what();
+      } catch (...) {
+        failed[i] = 1;
+        errors[i] = "unknown error";
+      }
+      if (failed[i]) {
+        std::string name;
+        try {
+          name = name_of(i);
+        } catch (...) {
+          name = "item " + std::to_string(i);
+        }
+        progress.warn(name, errors[i]);
+      }
+      progress.file_finished();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int t = 1; t < threads; ++t)
+    workers.emplace_back(worker_loop);
+  worker_loop();  // the calling thread is worker number 0
+  for (std::thread& worker : workers)
+    worker.join();
+
+  ParallelSummary summary;
+  summary.count = count;
+  for (int64_t i = 0; i < count; ++i) {
+    if (!failed[i]) continue;
+    summary.failed.push_back(i);
+    summary.errors.push_back(std::move(errors[i]));
+  }
+  progress.finish(static_cast<int64_t>(summary.failed.size()));
+  return summary;
+}
 
 std::vector<std::string> list_audio_files(const std::string& folder,
                                           const std::vector<std::string>& extensions) {
@@ -179,46 +244,17 @@ BatchSummary extract_folder(
     }
   }
 
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(total, 1)));
-  const bool draw = options.force_progress || (options.progress && isatty(STDERR_FILENO) == 1);
-  Progress progress(total, draw);
-
-  // Each worker takes the next unclaimed index until none is left: fast files do not wait for
-  // slow ones, unlike splitting the list into equal parts up front. Each failure is written
-  // into its own slot, so the workers never touch the same element.
-  std::atomic<int64_t> next{0};
-  std::vector<std::string> errors(summary.files.size());
-  std::vector<char> failed(summary.files.size(), 0);
-  auto work = [&] {
-    for (int64_t i = next++; i < total; i = next++) {
-      try {
-        extract_one(summary.files[i], outputs[i]);
-      } catch (const std::exception& error) {
-        failed[i] = 1;
-        errors[i] = error.what();
-      } catch (...) {
-        failed[i] = 1;
-        errors[i] = "unknown error";
-      }
-      if (failed[i]) progress.warn(summary.files[i], errors[i]);
-      progress.file_finished();
-    }
-  };
-  std::vector<std::thread> workers;
-  for (int t = 1; t < threads; ++t)
-    workers.emplace_back(work);
-  work();  // the calling thread is worker number 0
-  for (std::thread& worker : workers)
-    worker.join();
-
-  for (size_t i = 0; i < summary.files.size(); ++i) {
-    if (!failed[i]) continue;
-    summary.failed.push_back(summary.files[i]);
-    summary.errors.push_back(errors[i]);
+  ParallelOptions parallel;
+  parallel.threads = options.threads;
+  parallel.progress = options.progress;
+  parallel.force_progress = options.force_progress;
+  const ParallelSummary result = for_each_in_parallel(
+      total, [&](int64_t i) { extract_one(summary.files[i], outputs[i]); },
+      [&](int64_t i) { return summary.files[i]; }, parallel);
+  for (size_t k = 0; k < result.failed.size(); ++k) {
+    summary.failed.push_back(summary.files[result.failed[k]]);
+    summary.errors.push_back(result.errors[k]);
   }
-  progress.finish(static_cast<int64_t>(summary.failed.size()));
   return summary;
 }
 

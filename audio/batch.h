@@ -32,6 +32,35 @@ struct BatchSummary {
   int64_t done() const { return static_cast<int64_t>(files.size() - failed.size()); }
 };
 
+// How for_each_in_parallel runs.
+struct ParallelOptions {
+  int threads = 0;              // worker threads; 0: std::thread::hardware_concurrency()
+  bool progress = true;         // draw the progress bar on stderr when stderr is a terminal...
+  bool force_progress = false;  // ...or always (a log file then holds the '\r'-separated frames)
+  std::string label;            // printed before the bar and the summary ("" for none)
+};
+
+// What happened to each item of for_each_in_parallel.
+struct ParallelSummary {
+  int64_t count = 0;                // items processed (failed or not)
+  std::vector<int64_t> failed;      // the indices whose work threw, ascending
+  std::vector<std::string> errors;  // the message of each, in the order of `failed`
+  int64_t done() const { return count - static_cast<int64_t>(failed.size()); }
+};
+
+// Calls work(i) for every i in [0, count), on options.threads worker threads that each take the
+// next unclaimed index (fast items never wait for slow ones), with a progress bar. This is the
+// engine of extract_folder, the synthetic GTZAN and the preprocessing cache.
+// Requires: count >= 0; work may be called from several threads at once, so anything it shares
+//           must be protected (e.g. by a mutex); name_of(i) names item i in warnings.
+// Ensures:  every index is processed exactly once; an exception from work(i) is caught, printed
+//           to stderr as "warning: <name_of(i)>: <message>" and recorded, and the others go on;
+//           a summary "[<label>: ]N done, M failed (S s)" is printed to stderr at the end. The
+//           bar (done/total, percent, files/s, ETA) is redrawn in place at most 10 times a second.
+ParallelSummary for_each_in_parallel(int64_t count, const std::function<void(int64_t index)>& work,
+                                     const std::function<std::string(int64_t index)>& name_of,
+                                     const ParallelOptions& options = {});
+
 // The audio files under `folder` (recursively), sorted by path: those whose name ends with one
 // of `extensions` (ignoring case).
 // Requires: `folder` is a directory (else timbre::Error naming it).

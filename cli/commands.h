@@ -31,4 +31,16 @@ void add_features_command(CLI::App& app);
 // dataset picture of an audio file.
 void add_render_command(CLI::App& app);
 
+// `timbre classify SONG... --weights W [--model NAME --window all|middle:S --segment S --hop S
+// --vote]`: the genre of whole songs by segment voting, one JSON line per song.
+void add_classify_command(CLI::App& app);
+
+// `timbre preprocess DATA --kind KIND --out DIR [--threads N --seed N ...]`: the pictures or
+// features of a data set's clips, computed once into a cache folder.
+void add_preprocess_command(CLI::App& app);
+
+// `timbre synth --out DIR [--clips-per-class N --seconds S --seed N --threads N --no-images
+// --no-features]`: the synthetic GTZAN in the Kaggle layout (cached).
+void add_synth_command(CLI::App& app);
+
 }  // namespace timbre::cli

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   timbre::cli::add_save_init_command(app);
   timbre::cli::add_features_command(app);
   timbre::cli::add_render_command(app);
+  timbre::cli::add_synth_command(app);
+  timbre::cli::add_classify_command(app);
+  timbre::cli::add_preprocess_command(app);
 
   try {
     // Parsing also runs the chosen subcommand's callback.

@@ -65,17 +65,6 @@ Shape predict_shape(const models::ModelInfo& info) {
   return shape;
 }
 
-// Calls the model the way its forward wants: two inputs for uconn_hybrid, the batch-first X
-// transposed to sequence-first for sutd_lstm, X as is otherwise. Ensures: logits [N, classes].
-Tensor run_model(nn::Module& model, const models::ModelInfo& info, const Tensor& x,
-                 const Tensor& features) {
-  if (!info.second_input_shape.empty()) {
-    return dynamic_cast<models::UconnHybrid&>(model).forward(x, features);
-  }
-  if (info.name == "sutd_lstm") return model(x.transpose(0, 1).contiguous());  // [T, N, 33]
-  return model(x);
-}
-
 // Writes every parameter's gradient under the parameter's name (after loss.backward()).
 void write_gradients(const nn::Module& model, const std::string& path) {
   std::vector<nn::NamedTensor> gradients;
@@ -122,7 +111,9 @@ void run_predict(const PredictOptions& options) {
   std::optional<NoGradGuard> no_grad;
   if (!want_gradients) no_grad.emplace();
 
-  const Tensor logits = run_model(*model, info, x, features);  // [N, classes]
+  // Two inputs for uconn_hybrid; sutd_lstm's batch-first X is transposed to [T, N, 33].
+  const Tensor logits = models::forward_batch_first(
+      *model, features.defined() ? std::vector<Tensor>{x, features} : std::vector<Tensor>{x});
   write_npy(options.out, logits.detach());
   std::printf("wrote %s: logits %s\n", options.out.c_str(), shape_str(logits.sizes()).c_str());
   if (!labels.defined()) return;

@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <functional>
 
+#include "autograd/ops.h"
 #include "layers/models/clairvoyant_mlp.h"
 #include "layers/models/fma_cnn.h"
 #include "layers/models/sutd_cnn.h"
 #include "layers/models/sutd_lstm.h"
 #include "layers/models/uconn_hybrid.h"
+#include "tensor/error.h"
 
 namespace timbre::models {
 
@@ -100,6 +102,23 @@ std::string with_thousands(int64_t value) {
     result += digits[i];
   }
   return result;
+}
+
+}  // namespace timbre::models
+
+namespace timbre::models {
+
+Tensor forward_batch_first(nn::Module& model, const std::vector<Tensor>& inputs) {
+  if (auto* hybrid = dynamic_cast<UconnHybrid*>(&model)) {
+    TIMBRE_CHECK(inputs.size() == 2, "uconn_hybrid takes two inputs (image, features), got ",
+                 inputs.size());
+    return hybrid->forward(inputs[0], inputs[1]);
+  }
+  TIMBRE_CHECK(inputs.size() == 1, "this model takes one input, got ", inputs.size());
+  if (auto* lstm = dynamic_cast<SutdLstm*>(&model); lstm != nullptr && !lstm->batch_first) {
+    return lstm->forward(transpose(inputs[0], 0, 1).contiguous());  // [N, T, 33] -> [T, N, 33]
+  }
+  return model.forward(inputs[0]);
 }
 
 }  // namespace timbre::models

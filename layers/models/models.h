@@ -39,6 +39,16 @@ ModelInfo model_info(const std::string& name);
 //           reproducible) in training mode; a timbre::Error listing the known names otherwise.
 std::shared_ptr<nn::Module> make_model(const std::string& name);
 
+// Runs a model on inputs in the data loaders' layout, batch dimension first (data::Batch):
+//   one input          x [N, ...]                        -> model.forward(x)
+//   SutdLstm           x [N, T, 33]                      -> forward(x transposed to [T, N, 33])
+//                                                           unless the model is batch_first
+//   UconnHybrid        image [N, 3, 128, 128], features [N, 57] -> forward(image, features)
+// so the training labs and `timbre classify` call every model the same way.
+// Requires: inputs.size() == 2 for UconnHybrid, 1 otherwise (else timbre::Error).
+// Ensures:  the model's logits [N, classes].
+Tensor forward_batch_first(nn::Module& model, const std::vector<Tensor>& inputs);
+
 // One row per parameter: its name, shape and element count, then the total. Works for every
 // model, including those whose forward takes two inputs (which nn::summary cannot run).
 std::string parameter_table(const nn::Module& model);
