@@ -1,7 +1,7 @@
 // bench/bench_models.cpp - the reports' models end to end, timbre against libtorch (float32, CPU).
 //
-// Models (timbre: models::make_model(name); libtorch: the equivalent torch::nn modules below,
-// same layers, same shapes, same default initialisation ranges):
+// Models (timbre: models::make_model(name); libtorch: the equivalent torch::nn modules of
+// bench/torch_models.h, same layers, same shapes, same default initialisation ranges):
 //   sutd_cnn         x [10, 3, 288, 432] -> logits [10, 10]   Conv2d(3,6,5)+ReLU+pool2,
 //                    Conv2d(6,16,3)+ReLU+pool2, Linear(118720,120)+ReLU, Linear(120,84)+ReLU,
 //                    Linear(84,10)
@@ -44,6 +44,8 @@
 
 #ifdef TIMBRE_BENCH_WITH_TORCH
 #include <torch/torch.h>
+
+#include "torch_models.h"
 #endif
 
 namespace {
@@ -156,68 +158,9 @@ void bench_timbre_cross_entropy(benchmark::State& state) {
 
 #ifdef TIMBRE_BENCH_WITH_TORCH
 namespace F = torch::nn::functional;
-
-// layers/models/sutd_cnn.h with the base head (120, 84), no dropout.
-struct TorchSutdCnnImpl : torch::nn::Module {
-  TorchSutdCnnImpl()
-      : conv1(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 6, 5)))),
-        conv2(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(6, 16, 3)))),
-        fc1(register_module("fc1", torch::nn::Linear(kFc1In, 120))),
-        fc2(register_module("fc2", torch::nn::Linear(120, 84))),
-        fc3(register_module("fc3", torch::nn::Linear(84, 10))) {}
-
-  torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor h = F::max_pool2d(torch::relu(conv1(x)), F::MaxPool2dFuncOptions(2));
-    h = F::max_pool2d(torch::relu(conv2(h)), F::MaxPool2dFuncOptions(2));
-    h = h.flatten(1);
-    h = torch::relu(fc1(h));
-    h = torch::relu(fc2(h));
-    return fc3(h);
-  }
-
-  torch::nn::Conv2d conv1, conv2;
-  torch::nn::Linear fc1, fc2, fc3;
-};
-TORCH_MODULE(TorchSutdCnn);
-
-// layers/models/sutd_lstm.h: sequence-first LSTM(33, 128, 2), last step, Linear(128, 8).
-struct TorchSutdLstmImpl : torch::nn::Module {
-  TorchSutdLstmImpl()
-      : lstm(register_module("lstm",
-                             torch::nn::LSTM(torch::nn::LSTMOptions(33, 128).num_layers(2)))),
-        linear(register_module("linear", torch::nn::Linear(128, 8))) {}
-
-  torch::Tensor forward(const torch::Tensor& x) {
-    const torch::Tensor output = std::get<0>(lstm->forward(x));  // [T, N, 128]
-    return linear(output.select(0, output.size(0) - 1));         // [N, 8]
-  }
-
-  torch::nn::LSTM lstm;
-  torch::nn::Linear linear;
-};
-TORCH_MODULE(TorchSutdLstm);
-
-// layers/models/clairvoyant_mlp.h: 58-512-256-128-64-10, ReLU + Dropout(0.2) on hidden layers.
-struct TorchClairvoyantMlpImpl : torch::nn::Module {
-  TorchClairvoyantMlpImpl()
-      : fc1(register_module("fc1", torch::nn::Linear(58, 512))),
-        fc2(register_module("fc2", torch::nn::Linear(512, 256))),
-        fc3(register_module("fc3", torch::nn::Linear(256, 128))),
-        fc4(register_module("fc4", torch::nn::Linear(128, 64))),
-        fc5(register_module("fc5", torch::nn::Linear(64, 10))) {}
-
-  torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor h = x;
-    for (torch::nn::Linear* hidden_layer : {&fc1, &fc2, &fc3, &fc4}) {
-      h = F::dropout(torch::relu((*hidden_layer)(h)),
-                     F::DropoutFuncOptions().p(0.2).training(is_training()));
-    }
-    return fc5(h);
-  }
-
-  torch::nn::Linear fc1, fc2, fc3, fc4, fc5;
-};
-TORCH_MODULE(TorchClairvoyantMlp);
+using bench::TorchClairvoyantMlp;
+using bench::TorchSutdCnn;
+using bench::TorchSutdLstm;
 
 torch::IntArrayRef torch_sizes(const timbre::Shape& shape) {
   return torch::IntArrayRef(shape.data(), shape.size());

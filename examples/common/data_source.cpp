@@ -3,7 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <set>
+#include <map>
 
 #include "data/gtzan.h"
 #include "data/synth.h"
@@ -79,11 +79,16 @@ data::ClipList preprocess_cached(const data::ClipList& clips, const CommonFlags&
 }
 
 data::ClipList items_of_songs(const data::ClipList& items, const data::ClipList& clips) {
-  const std::vector<std::string> songs = clips.songs();
-  const std::set<std::string> wanted(songs.begin(), songs.end());
-  std::vector<int64_t> indices;
+  std::map<std::string, std::vector<int64_t>> items_of_song;  // song -> its items, in order
   for (int64_t i = 0; i < items.size(); ++i) {
-    if (wanted.count(items.clips[static_cast<size_t>(i)].song) > 0) indices.push_back(i);
+    items_of_song[items.clips[static_cast<size_t>(i)].song].push_back(i);
+  }
+  std::vector<int64_t> indices;
+  for (const data::Clip& clip : clips.clips) {
+    const auto found = items_of_song.find(clip.song);
+    if (found == items_of_song.end()) continue;  // the clip failed to preprocess (warned)
+    indices.insert(indices.end(), found->second.begin(), found->second.end());
+    items_of_song.erase(found);  // a song listed twice contributes its items once
   }
   return items.subset(indices);
 }

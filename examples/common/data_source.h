@@ -39,7 +39,8 @@ data::ClipList preprocess_cached(const data::ClipList& clips, const CommonFlags&
                                  const std::string& name);
 
 // The items of `items` whose song is one of `clips`' songs (items made from those clips by
-// preprocessing: pictures, slices, masked copies, feature rows), in `items`' order.
+// preprocessing: pictures, slices, masked copies, feature rows), in `clips`' order (and, for
+// one clip, in `items`' order). A clip without items (it failed to preprocess) is left out.
 data::ClipList items_of_songs(const data::ClipList& items, const data::ClipList& clips);
 
 // The split a lab asks for with --split:
