@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -41,19 +42,6 @@ bool has_audio_extension(const std::string& name, const std::vector<std::string>
     }
   }
   return false;
-}
-
-// "1:05" or "1:02:03" for a number of seconds.
-std::string clock_text(double seconds) {
-  const long total = static_cast<long>(seconds + 0.5);
-  char buffer[32];
-  if (total >= 3600) {
-    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld:%02ld", total / 3600, total / 60 % 60,
-                  total % 60);
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld", total / 60, total % 60);
-  }
-  return buffer;
 }
 
 // Everything the workers share: the next file to take, the counts, and stderr. One mutex
@@ -110,7 +98,7 @@ class Progress {
     bar.append(filled, '#').append(kWidth - filled, '.').append("]");
     char text[256];
     const std::string eta =
-        rate > 0.0 ? clock_text(static_cast<double>(total_ - finished) / rate) : "?";
+        rate > 0.0 ? format_duration(static_cast<double>(total_ - finished) / rate) : "?";
     std::snprintf(text, sizeof(text), "%s %lld/%lld %3.0f%% %.1f files/s ETA %s", bar.c_str(),
                   static_cast<long long>(finished), static_cast<long long>(total_), percent, rate,
                   eta.c_str());
@@ -144,6 +132,23 @@ class Progress {
 
 }  // namespace
 
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0.0) return "?";
+  const long long total = std::llround(seconds);
+  char buffer[48];
+  if (total >= 3600) {
+    std::snprintf(buffer, sizeof(buffer), "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
+                  total % 60);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%lld:%02lld", total / 60, total % 60);
+  }
+  return buffer;
+}
+
+bool stderr_is_terminal() {
+  return isatty(STDERR_FILENO) == 1;
+}
+
 ParallelSummary for_each_in_parallel(int64_t count, const std::function<void(int64_t index)>& work,
                                      const std::function<std::string(int64_t index)>& name_of,
                                      const ParallelOptions& options) {
@@ -151,7 +156,7 @@ ParallelSummary for_each_in_parallel(int64_t count, const std::function<void(int
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(count, 1)));
-  const bool draw = options.force_progress || (options.progress && isatty(STDERR_FILENO) == 1);
+  const bool draw = options.force_progress || (options.progress && stderr_is_terminal());
   Progress progress(count, draw, options.label);
 
   // Each worker takes the next unclaimed index until none is left: fast items do not wait for

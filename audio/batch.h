@@ -32,6 +32,15 @@ struct BatchSummary {
   int64_t done() const { return static_cast<int64_t>(files.size() - failed.size()); }
 };
 
+// "0:07", "1:05", "1:02:03" for a number of seconds (rounded to the nearest second): the ETA of
+// the progress bars here and in training (train/progress.h).
+// Requires: nothing; a negative or non-finite value gives "?".
+std::string format_duration(double seconds);
+
+// Whether stderr is a terminal, where a bar redrawn with '\r' makes sense (in a log file it
+// leaves a line full of '\r'-separated frames).
+bool stderr_is_terminal();
+
 // How for_each_in_parallel runs.
 struct ParallelOptions {
   int threads = 0;              // worker threads; 0: std::thread::hardware_concurrency()

@@ -27,7 +27,6 @@
 #include "layers/json.h"
 #include "layers/models/models.h"
 #include "timbre.h"
-#include "train/json_text.h"
 
 namespace timbre::cli {
 
@@ -54,11 +53,11 @@ std::string metadata_value(const nn::Metadata& metadata, const std::string& key)
 std::vector<std::string> class_names(const nn::Metadata& metadata, const std::string& weights) {
   const std::string text = metadata_value(metadata, "classes");
   if (text.empty()) return {};
-  const train::JsonNode names = train::parse_json_text(text, weights + " metadata 'classes'");
-  TIMBRE_CHECK(names.kind == train::JsonNode::Kind::Array, weights,
+  const nn::JsonValue names = nn::parse_json(text, weights + " metadata 'classes'");
+  TIMBRE_CHECK(names.kind == nn::JsonValue::Kind::Array, weights,
                ": metadata 'classes' should be a JSON array of names");
   std::vector<std::string> classes;
-  for (const train::JsonNode& name : names.items)
+  for (const nn::JsonValue& name : names.items)
     classes.push_back(name.string);
   return classes;
 }
@@ -192,7 +191,7 @@ std::string classify_song(Classifier& classifier, const std::string& song,
 void add_classify_command(CLI::App& app) {
   auto options = std::make_shared<ClassifyOptions>();
   CLI::App* command = app.add_subcommand(
-      "classify", "the genre of whole songs: windows classified and combined (JSON per song)");
+      "classify", "The genre of whole songs: windows classified and combined (JSON per song)");
   command->add_option("songs", options->songs, "audio files (wav, au, flac, ogg, mp3)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -48,7 +48,7 @@ data::ClipList load_data_set(const std::string& path) {
 void add_preprocess_command(CLI::App& app) {
   auto options = std::make_shared<PreprocessCommandOptions>();
   CLI::App* command = app.add_subcommand(
-      "preprocess", "a data set's pictures or features, once, into a cache folder");
+      "preprocess", "A data set's pictures or features, computed once into a cache folder");
   command->add_option("data", options->data, "GTZAN (Kaggle or marsyas layout) or FMA folder")
       ->required();
   command

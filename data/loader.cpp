@@ -8,23 +8,17 @@
 #include "autograd/ops.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
+#include "tensor/generator.h"
 #include "tensor/shape.h"
 
 namespace timbre::data {
 
 namespace {
 
-// SplitMix64's finaliser: turns (seed, epoch, index) into well-mixed independent seeds, so each
-// example's augmentation has its own random stream that does not depend on thread timing.
-uint64_t mix(uint64_t value) {
-  value += 0x9E3779B97F4A7C15ull;
-  value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ull;
-  value = (value ^ (value >> 27)) * 0x94D049BB133111EBull;
-  return value ^ (value >> 31);
-}
-
+// Each example's augmentation draws from its own stream, fixed by (seed, epoch, position), so
+// it does not depend on which thread prepares the batch.
 uint64_t augmentation_seed(uint64_t seed, int64_t epoch, int64_t index) {
-  return mix(mix(mix(seed) ^ static_cast<uint64_t>(epoch)) ^ static_cast<uint64_t>(index));
+  return mix_seed(seed, static_cast<uint64_t>(epoch), static_cast<uint64_t>(index));
 }
 
 }  // namespace
@@ -93,7 +87,7 @@ std::vector<int64_t> DataLoader::epoch_order(int64_t epoch) const {
   if (options_.shuffle) {
     // Fisher-Yates: position i takes a uniformly chosen element of the not yet placed ones.
     // A hash of (seed, epoch): seeds 30 and 31 share no epoch's order.
-    Generator generator(mix(mix(options_.seed) ^ static_cast<uint64_t>(epoch)));
+    Generator generator(splitmix64(splitmix64(options_.seed) ^ static_cast<uint64_t>(epoch)));
     for (int64_t i = size() - 1; i > 0; --i) {
       const auto j = static_cast<int64_t>(generator.below(static_cast<uint64_t>(i) + 1));
       std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -147,14 +146,6 @@ uint64_t stable_hash(const std::string& text) {
   return hash;
 }
 
-// splitmix64's finaliser, to combine seed, clip and copy into one generator seed.
-uint64_t mix_bits(uint64_t value) {
-  value += 0x9E3779B97F4A7C15ULL;
-  value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  value = (value ^ (value >> 27)) * 0x94D049BB133111EBULL;
-  return value ^ (value >> 31);
-}
-
 // Computes (or finds) the outputs of one clip; returns their paths relative to out_dir, in
 // output order. `relative_stem` is "<class>/<stem>".
 class ClipProcessor {
@@ -234,7 +225,7 @@ class ClipProcessor {
         audio::image_values(decode(clip), options_.sample_rate, audio::ImageKind::Mel);
     for (int k = 1; k <= options_.mask_copies; ++k) {
       Generator generator(
-          mix_bits(mix_bits(options_.seed ^ stable_hash(stem)) + static_cast<uint64_t>(k)));
+          splitmix64(splitmix64(options_.seed ^ stable_hash(stem)) + static_cast<uint64_t>(k)));
       const Tensor masked = audio::spec_augment_mask(mel_db, generator);
       audio::write_png(full(outputs[static_cast<size_t>(k)]),
                        audio::render_values(masked, audio::ImageKind::Mel, render_options()));
@@ -306,15 +297,6 @@ class ClipProcessor {
 
   const PreprocessOptions& options_;
 };
-
-// Splits text into lines (without their '\n'); a last line without '\n' counts too.
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);)
-    lines.push_back(line);
-  return lines;
-}
 
 }  // namespace
 

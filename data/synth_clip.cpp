@@ -21,18 +21,9 @@ using namespace synth;
 constexpr int kStepsPerBar = 16;  // sixteenth notes of a 4/4 bar
 constexpr int kStepsPerBeat = 4;
 
-// splitmix64's mixing step: a bijection of 64-bit values whose outputs look unrelated for
-// neighbouring inputs, so (seed, genre, index) and (seed, genre, index + 1) get unrelated streams.
-uint64_t mix_bits(uint64_t value) {
-  value += 0x9E3779B97F4A7C15ULL;
-  value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  value = (value ^ (value >> 27)) * 0x94D049BB133111EBULL;
-  return value ^ (value >> 31);
-}
-
+// Each clip's own stream: (seed, genre, index) and (seed, genre, index + 1) are unrelated.
 uint64_t clip_seed(uint64_t seed, int64_t genre, int64_t index) {
-  return mix_bits(mix_bits(mix_bits(seed) ^ static_cast<uint64_t>(genre)) ^
-                  static_cast<uint64_t>(index));
+  return mix_seed(seed, static_cast<uint64_t>(genre), static_cast<uint64_t>(index));
 }
 
 // Where the steps of each bar fall in the clip. The clip starts `offset` seconds into bar 0, so

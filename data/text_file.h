@@ -1,9 +1,10 @@
 // data/text_file.h - small text files written atomically (the caches' synth.json,
-// preprocess.json, index.csv and the feature CSVs), so that an interrupted run never leaves half
-// a file that a later run would trust.
+// preprocess.json, index.csv and the feature CSVs; a run's history, metrics and SVG pictures in
+// train/), so that an interrupted run never leaves half a file that a later run would trust.
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace timbre::data {
 
@@ -17,5 +18,9 @@ void write_text_atomically(const std::string& path, const std::string& text);
 // The whole contents of a file.
 // Throws timbre::Error naming the path when it cannot be read.
 std::string read_text(const std::string& path);
+
+// The lines of `text`, without their '\n'; a last line without '\n' counts too.
+// Ensures: joining the result with '\n' gives `text` back, less one trailing '\n'.
+std::vector<std::string> lines_of(const std::string& text);
 
 }  // namespace timbre::data

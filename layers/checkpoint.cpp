@@ -68,24 +68,21 @@ DType dtype_from_safetensors(const std::string& name, const std::string& tensor,
               ", which timbre does not support (it reads F32, F64 and I64)");
 }
 
-// The value of `key` in a JSON object, or null when absent.
-const JsonValue* find_member(const JsonValue& object, const std::string& key) {
-  for (const auto& [name, value] : object.members) {
-    if (name == key) return &value;
-  }
-  return nullptr;
-}
-
 // The member `key` of a tensor's entry, which must exist and be of `kind`.
 const JsonValue& require_member(const JsonValue& entry, const std::string& key,
                                 JsonValue::Kind kind, const std::string& tensor,
                                 const std::string& path) {
-  const JsonValue* value = find_member(entry, key);
+  const JsonValue* value = entry.find(key);
   TIMBRE_CHECK(value != nullptr, path, ": tensor \"", tensor, "\" has no \"", key,
                "\" in the header");
   TIMBRE_CHECK(value->kind == kind, path, ": \"", key, "\" of tensor \"", tensor, "\" must be ",
                json_kind_name(kind), ", not ", json_kind_name(value->kind));
   return *value;
+}
+
+// Whether `value` is a size or byte offset: an integer >= 0 written without fraction or exponent.
+bool is_non_negative_integer(const JsonValue& value) {
+  return value.kind == JsonValue::Kind::Number && value.integer.has_value() && *value.integer >= 0;
 }
 
 // Parses the header JSON and checks it against the data section's size: known dtypes,
@@ -121,9 +118,9 @@ Header parse_header(const std::string& text, uint64_t data_size, const std::stri
 
     for (const JsonValue& size :
          require_member(value, "shape", JsonValue::Kind::Array, name, path).items) {
-      TIMBRE_CHECK(size.kind == JsonValue::Kind::Integer && size.integer >= 0, path, ": tensor \"",
-                   name, "\" has a shape entry that is not a non-negative integer");
-      tensor.shape.push_back(size.integer);
+      TIMBRE_CHECK(is_non_negative_integer(size), path, ": tensor \"", name,
+                   "\" has a shape entry that is not a non-negative integer");
+      tensor.shape.push_back(*size.integer);
     }
     // The byte count numel * dtype_size, guarded against overflow (a corrupt shape could
     // multiply past 2^64 and wrap around to a small, plausible number).
@@ -140,13 +137,12 @@ Header parse_header(const std::string& text, uint64_t data_size, const std::stri
 
     const JsonValue& offsets =
         require_member(value, "data_offsets", JsonValue::Kind::Array, name, path);
-    TIMBRE_CHECK(offsets.items.size() == 2 && offsets.items[0].kind == JsonValue::Kind::Integer &&
-                     offsets.items[1].kind == JsonValue::Kind::Integer &&
-                     offsets.items[0].integer >= 0 && offsets.items[1].integer >= 0,
+    TIMBRE_CHECK(offsets.items.size() == 2 && is_non_negative_integer(offsets.items[0]) &&
+                     is_non_negative_integer(offsets.items[1]),
                  path, ": tensor \"", name, "\" must have data_offsets [begin, end] of two ",
                  "non-negative integers");
-    tensor.begin = static_cast<uint64_t>(offsets.items[0].integer);
-    tensor.end = static_cast<uint64_t>(offsets.items[1].integer);
+    tensor.begin = static_cast<uint64_t>(*offsets.items[0].integer);
+    tensor.end = static_cast<uint64_t>(*offsets.items[1].integer);
     TIMBRE_CHECK(tensor.begin <= tensor.end && tensor.end <= data_size, path, ": tensor \"", name,
                  "\" has data_offsets [", tensor.begin, ", ", tensor.end,
                  "] outside the data section of ", data_size, " bytes (truncated file?)");

@@ -1,8 +1,9 @@
-// layers/json.cpp - the JSON reader and writer behind safetensors headers (see json.h).
+// layers/json.cpp - a recursive-descent JSON reader and the JSON writing helpers (see json.h).
 #include "layers/json.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
-#include <limits>
 #include <set>
 
 #include "tensor/error.h"
@@ -11,28 +12,27 @@ namespace timbre::nn {
 
 namespace {
 
-// Nesting deeper than this cannot occur in a valid header: reject it instead of recursing on.
-constexpr int kMaxJsonDepth = 8;
+// Headers and result files are a few levels deep; anything deeper is no file timbre reads, so
+// it is rejected instead of recursing on.
+constexpr int kMaxJsonDepth = 16;
 
-// A recursive-descent parser over the header text. Every error names the file and the byte
-// position in the header.
+// A recursive-descent parser: one function per kind of value. Every error names the source and
+// the byte position.
 class JsonParser {
  public:
-  JsonParser(const std::string& text, const std::string& error_prefix)
-      : text_(text), error_prefix_(error_prefix) {}
+  JsonParser(const std::string& text, const std::string& source) : text_(text), source_(source) {}
 
-  // Parses one value followed only by whitespace (the header's space padding).
+  // Parses one value followed only by whitespace (such as a safetensors header's space padding).
   JsonValue parse_document() {
     JsonValue value = parse_value(0);
     skip_whitespace();
-    if (position_ != text_.size()) fail("unexpected text after the JSON object");
+    if (position_ != text_.size()) fail("unexpected text after the JSON value");
     return value;
   }
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw Error(error_prefix_ + ": " + what + " at byte " + std::to_string(position_) +
-                " of the header");
+    throw Error(source_ + ": " + what + " at byte " + std::to_string(position_));
   }
 
   void skip_whitespace() {
@@ -53,6 +53,24 @@ class JsonParser {
     ++position_;
   }
 
+  // Consumes `word` when the text continues with it.
+  bool accept_word(const std::string& word) {
+    if (text_.compare(position_, word.size(), word) != 0) return false;
+    position_ += word.size();
+    return true;
+  }
+
+  bool digit_at(size_t position) const {
+    return position < text_.size() && text_[position] >= '0' && text_[position] <= '9';
+  }
+
+  // One or more decimal digits; `where` names them in the error ("after '.'").
+  void skip_digits(const char* where) {
+    if (!digit_at(position_)) fail(std::string("expected a digit ") + where);
+    while (digit_at(position_))
+      ++position_;
+  }
+
   JsonValue parse_value(int depth) {
     if (depth > kMaxJsonDepth) fail("JSON nested too deeply");
     skip_whitespace();
@@ -63,15 +81,16 @@ class JsonParser {
     if (c == '"') {
       value.kind = JsonValue::Kind::String;
       value.string = parse_string();
-      return value;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      parse_number(value);
+    } else if (accept_word("true") || accept_word("false")) {
+      value.kind = JsonValue::Kind::Boolean;
+      value.boolean = c == 't';
+    } else if (!accept_word("null")) {
+      fail(std::string("unexpected character '") + c + "' (expected an object, array, string, " +
+           "number, true, false or null)");
     }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      value.kind = JsonValue::Kind::Integer;
-      value.integer = parse_integer();
-      return value;
-    }
-    fail(std::string("unexpected character '") + c + "' (expected an object, array, string " +
-         "or integer)");
+    return value;
   }
 
   JsonValue parse_object(int depth) {
@@ -123,32 +142,44 @@ class JsonParser {
     }
   }
 
-  // An optional minus sign and decimal digits, no leading zeros, fitting in int64.
-  int64_t parse_integer() {
-    const bool negative = peek() == '-';
-    if (negative) ++position_;
-    if (!(peek() >= '0' && peek() <= '9')) fail("expected a digit");
-    if (peek() == '0' && position_ + 1 < text_.size() && text_[position_ + 1] >= '0' &&
-        text_[position_ + 1] <= '9') {
-      fail("integers must not have leading zeros");
+  // A number as JSON writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?. Its value is the
+  // nearest double (std::from_chars rounds correctly); an integer also keeps its exact value.
+  void parse_number(JsonValue& value) {
+    const size_t start = position_;
+    if (text_[position_] == '-') ++position_;
+    if (digit_at(position_) && text_[position_] == '0' && digit_at(position_ + 1)) {
+      fail("numbers must not have leading zeros");
     }
-    uint64_t magnitude = 0;
-    while (position_ < text_.size() && text_[position_] >= '0' && text_[position_] <= '9') {
-      const uint64_t digit = static_cast<uint64_t>(text_[position_] - '0');
-      if (magnitude > (uint64_t{1} << 63) / 10) fail("integer too large");
-      magnitude = magnitude * 10 + digit;
+    skip_digits("in a number");
+    bool is_integer = true;
+    if (position_ < text_.size() && text_[position_] == '.') {
       ++position_;
+      skip_digits("after '.' in a number");
+      is_integer = false;
     }
-    if (position_ < text_.size() &&
-        (text_[position_] == '.' || text_[position_] == 'e' || text_[position_] == 'E')) {
-      fail("only integers are expected in a safetensors header");
+    if (position_ < text_.size() && (text_[position_] == 'e' || text_[position_] == 'E')) {
+      ++position_;
+      if (position_ < text_.size() && (text_[position_] == '+' || text_[position_] == '-')) {
+        ++position_;
+      }
+      skip_digits("in the exponent of a number");
+      is_integer = false;
     }
-    const uint64_t limit = negative ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
-    if (magnitude > limit) fail("integer too large");
-    if (negative)
-      return magnitude == (uint64_t{1} << 63) ? std::numeric_limits<int64_t>::min()
-                                              : -static_cast<int64_t>(magnitude);
-    return static_cast<int64_t>(magnitude);
+    const char* begin = text_.data() + start;
+    const char* end = text_.data() + position_;
+    value.kind = JsonValue::Kind::Number;
+    if (is_integer) {
+      int64_t integer = 0;
+      if (std::from_chars(begin, end, integer).ec != std::errc()) {
+        position_ = start;
+        fail("integer too large for 64 bits");
+      }
+      value.integer = integer;
+    }
+    if (std::from_chars(begin, end, value.number).ec != std::errc()) {
+      position_ = start;
+      fail("number '" + std::string(begin, end) + "' is out of the range of a double");
+    }
   }
 
   // Four hexadecimal digits of a \u escape.
@@ -254,26 +285,37 @@ class JsonParser {
   }
 
   const std::string& text_;
-  const std::string& error_prefix_;
+  const std::string& source_;
   size_t position_ = 0;
 };
 
 }  // namespace
 
-JsonValue parse_json(const std::string& text, const std::string& error_prefix) {
-  return JsonParser(text, error_prefix).parse_document();
+const JsonValue* JsonValue::find(const std::string& key) const {
+  for (const auto& [name, value] : members) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
+
+JsonValue parse_json(const std::string& text, const std::string& source) {
+  return JsonParser(text, source).parse_document();
 }
 
 const char* json_kind_name(JsonValue::Kind kind) {
   switch (kind) {
-    case JsonValue::Kind::Object:
-      return "an object";
-    case JsonValue::Kind::Array:
-      return "an array";
+    case JsonValue::Kind::Null:
+      return "null";
+    case JsonValue::Kind::Boolean:
+      return "a boolean";
+    case JsonValue::Kind::Number:
+      return "a number";
     case JsonValue::Kind::String:
       return "a string";
-    case JsonValue::Kind::Integer:
-      return "an integer";
+    case JsonValue::Kind::Array:
+      return "an array";
+    case JsonValue::Kind::Object:
+      return "an object";
   }
   return "a value";
 }
@@ -295,6 +337,14 @@ std::string json_string(const std::string& text) {
     }
   }
   return out + "\"";
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buffer[64];
+  // std::to_chars without a precision gives the shortest text that round-trips exactly.
+  const std::to_chars_result written = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, written.ptr);
 }
 
 }  // namespace timbre::nn

@@ -35,4 +35,24 @@ class Generator {
 Generator& default_generator();
 void manual_seed(uint64_t seed);
 
+// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection of 64-bit values whose outputs
+// look unrelated for neighbouring inputs (each input bit flips about half of the output bits).
+// Seeding generators with splitmix64 of (seed, epoch, index) instead of seed + index gives
+// well-mixed, independent streams, so each example, clip or copy has its own random numbers,
+// whatever the order or thread it is made in.
+// Ensures: the same value for the same input on every platform.
+inline uint64_t splitmix64(uint64_t value) {
+  value += 0x9E3779B97F4A7C15ULL;  // 2^64 / golden ratio
+  value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  value = (value ^ (value >> 27)) * 0x94D049BB133111EBULL;
+  return value ^ (value >> 31);
+}
+
+// One seed from a base seed and two indices (such as epoch and example, or genre and clip):
+// splitmix64 after each part, so that no two (first, second) pairs share a seed by accident
+// the way seed + first + second would.
+inline uint64_t mix_seed(uint64_t seed, uint64_t first, uint64_t second) {
+  return splitmix64(splitmix64(splitmix64(seed) ^ first) ^ second);
+}
+
 }  // namespace timbre

@@ -5,52 +5,38 @@
 //
 // The test folder holds tones.wav, drums.wav, sub/mix.wav (a subfolder, to check the recursive
 // listing), broken.wav (text, not audio) and notes.txt (not an audio file name: ignored).
-#include <sys/wait.h>  // WEXITSTATUS
-#include <unistd.h>    // getpid
-
 #include <atomic>
-#include <cstdlib>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "audio/batch.h"
 #include "audio/decode.h"
+#include "data/text_file.h"
 #include "test_helpers.h"
 
 namespace timbre::audio {
 namespace {
 
+using data::lines_of;
+using data::read_text;
 using timbre::testing::data_path;
+using timbre::testing::run_capturing;
+using timbre::testing::RunResult;
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);)
-    lines.push_back(line);
-  return lines;
-}
-
 // A fresh folder per test with the clips laid out as described at the top.
-class AudioBatch : public ::testing::Test {
+class AudioBatch : public timbre::testing::FolderTest {
  protected:
+  AudioBatch() : FolderTest("timbre_batch_") {}
+
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::path(::testing::TempDir()) /
-            ("timbre_batch_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    input_ = root_ / "clips";
+    FolderTest::SetUp();
+    input_ = directory_ / "clips";
     fs::create_directories(input_ / "sub");
     fs::copy_file(data_path("audio/tones.wav"), input_ / "tones.wav");
     fs::copy_file(data_path("audio/drums.wav"), input_ / "drums.wav");
@@ -58,10 +44,20 @@ class AudioBatch : public ::testing::Test {
     std::ofstream(input_ / "broken.wav") << "not a RIFF file at all";
     std::ofstream(input_ / "notes.txt") << "ignored";
   }
-  void TearDown() override { fs::remove_all(root_); }
 
-  fs::path root_, input_;
+  fs::path input_;
 };
+
+TEST(FormatDuration, GivesMinutesSecondsAndHours) {
+  EXPECT_EQ(format_duration(7.0), "0:07");
+  EXPECT_EQ(format_duration(62.4), "1:02");
+  EXPECT_EQ(format_duration(3723.0), "1:02:03");
+}
+
+TEST(FormatDuration, NegativeOrNonFiniteIsAQuestionMark) {
+  EXPECT_EQ(format_duration(-1.0), "?");
+  EXPECT_EQ(format_duration(std::nan("")), "?");
+}
 
 TEST_F(AudioBatch, ListsAudioFilesRecursivelyInSortedOrder) {
   const std::vector<std::string> files =
@@ -83,7 +79,7 @@ void write_head(const std::string& in, const std::string& out) {
 TEST_F(AudioBatch, ProcessesGoodFilesOnceAndReportsTheCorruptOne) {
   for (int threads : {1, 3}) {
     SCOPED_TRACE("threads " + std::to_string(threads));
-    const fs::path output = root_ / ("out" + std::to_string(threads));
+    const fs::path output = directory_ / ("out" + std::to_string(threads));
     std::mutex mutex;
     std::map<std::string, int> calls;  // input -> how many times extract_one saw it
     BatchOptions options;
@@ -113,7 +109,7 @@ TEST_F(AudioBatch, ProcessesGoodFilesOnceAndReportsTheCorruptOne) {
     EXPECT_FALSE(fs::exists(output / "broken.wav.npy"));
   }
   for (const char* name : {"tones.wav.npy", "drums.wav.npy", "sub/mix.wav.npy"}) {
-    EXPECT_EQ(read_text(root_ / "out1" / name), read_text(root_ / "out3" / name)) << name;
+    EXPECT_EQ(read_text(directory_ / "out1" / name), read_text(directory_ / "out3" / name)) << name;
   }
 }
 
@@ -131,17 +127,9 @@ TEST_F(AudioBatch, EmptyOutputFolderGivesAnEmptyOutPath) {
   EXPECT_EQ(empty_outs.load(), 4);
 }
 
-struct RunResult {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
 // Runs `timbre features <arguments>` (the binary CMake built), stdout and stderr into `log`.
 RunResult run_cli(const std::string& arguments, const fs::path& log) {
-  const std::string command =
-      std::string(TIMBRE_CLI_PATH) + " features " + arguments + " > " + log.string() + " 2>&1";
-  const int status = std::system(command.c_str());
-  return {WEXITSTATUS(status), read_text(log)};
+  return run_capturing(std::string(TIMBRE_CLI_PATH) + " features " + arguments, log.string());
 }
 
 TEST_F(AudioBatch, FeaturesCommandOverAFolderWritesTheCsvInSortedOrder) {
@@ -149,11 +137,11 @@ TEST_F(AudioBatch, FeaturesCommandOverAFolderWritesTheCsvInSortedOrder) {
   for (int index = 0; index < 2; ++index) {
     const int threads = index == 0 ? 1 : 3;
     SCOPED_TRACE("threads " + std::to_string(threads));
-    const fs::path out = root_ / ("gtzan" + std::to_string(threads) + ".csv");
+    const fs::path out = directory_ / ("gtzan" + std::to_string(threads) + ".csv");
     const RunResult result =
         run_cli(input_.string() + " --kind gtzan57 --threads " + std::to_string(threads) +
                     " --progress --out " + out.string(),
-                root_ / "log.txt");
+                directory_ / "log.txt");
     // The corrupt file makes the exit status 1 after the good files were written.
     EXPECT_EQ(result.exit_code, 1) << result.output;
     EXPECT_NE(result.output.find("warning: " + (input_ / "broken.wav").string()), std::string::npos)
@@ -174,20 +162,21 @@ TEST_F(AudioBatch, FeaturesCommandOverAFolderWritesTheCsvInSortedOrder) {
 
 TEST_F(AudioBatch, FeaturesCommandOverAFolderWritesOneNpyPerFile) {
   for (int threads : {1, 3}) {
-    const fs::path out = root_ / ("mfcc" + std::to_string(threads));
+    const fs::path out = directory_ / ("mfcc" + std::to_string(threads));
     const RunResult result = run_cli(input_.string() + " --kind mfcc --threads " +
                                          std::to_string(threads) + " --out " + out.string(),
-                                     root_ / "log.txt");
+                                     directory_ / "log.txt");
     EXPECT_EQ(result.exit_code, 1) << result.output;
     EXPECT_NE(result.output.find("broken.wav"), std::string::npos) << result.output;
     // Without --progress and with stderr redirected to a file: no bar, only the summary.
     EXPECT_EQ(result.output.find("files/s"), std::string::npos) << result.output;
   }
   for (const char* name : {"tones.wav.npy", "drums.wav.npy", "sub/mix.wav.npy"}) {
-    ASSERT_TRUE(fs::exists(root_ / "mfcc1" / name)) << name;
-    EXPECT_EQ(read_text(root_ / "mfcc1" / name), read_text(root_ / "mfcc3" / name)) << name;
+    ASSERT_TRUE(fs::exists(directory_ / "mfcc1" / name)) << name;
+    EXPECT_EQ(read_text(directory_ / "mfcc1" / name), read_text(directory_ / "mfcc3" / name))
+        << name;
     // mfcc of a 10-s clip: 20 coefficients x 431 frames.
-    EXPECT_EQ(read_npy((root_ / "mfcc1" / name).string()).sizes(), (Shape{20, 431})) << name;
+    EXPECT_EQ(read_npy((directory_ / "mfcc1" / name).string()).sizes(), (Shape{20, 431})) << name;
   }
 }
 

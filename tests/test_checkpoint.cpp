@@ -232,7 +232,7 @@ TEST_F(Checkpoint, CorruptHeadersAreRejectedWithAMessage) {
   };
   const Case cases[] = {
       {"{" + w, eight_bytes, "corrupt safetensors header"},
-      {"{" + w + "[0,8]}} trailing", eight_bytes, "unexpected text after the JSON object"},
+      {"{" + w + "[0,8]}} trailing", eight_bytes, "unexpected text after the JSON value"},
       {"[1,2]", "", "expected a JSON object"},
       {"{" + w + "[0,8]}}", std::string(4, '\0'), "outside the data section"},
       {"{" + w + "[0,8]}}", std::string(12, '\0'), "extra bytes at the end"},
@@ -244,7 +244,7 @@ TEST_F(Checkpoint, CorruptHeadersAreRejectedWithAMessage) {
       {"{\"w\":{\"dtype\":\"BF16\",\"shape\":[4],\"data_offsets\":[0,8]}}", eight_bytes,
        "does not support"},
       {"{\"w\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,8]}}", eight_bytes,
-       "only integers"},
+       "shape entry that is not a non-negative integer"},
       {"{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,8]}}",
        eight_bytes, "impossibly large shape"},
       {"{\"w\":{\"dtype\":\"F32\",\"shape\":[99999999999999999999],\"data_offsets\":[0,8]}}",

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "audio/encode.h"
+#include "layers/json.h"
 #include "tensor/npy.h"
 #include "test_helpers.h"
-#include "train/json_text.h"
 
 using namespace timbre;
 
@@ -64,19 +64,19 @@ class CliClassify : public timbre::testing::ProgramTest {
   }
 
   // Runs classify and returns the one JSON line it printed, parsed.
-  train::JsonNode classify_one(const std::string& arguments) {
+  nn::JsonValue classify_one(const std::string& arguments) {
     const RunResult result = run("classify --weights " + path("w.safetensors") + " " + arguments);
     EXPECT_EQ(result.exit_code, 0) << result.output;
     const std::vector<std::string> lines = json_lines(result.output);
     EXPECT_EQ(lines.size(), 1u) << result.output;
     if (lines.empty()) return {};
-    return train::parse_json_text(lines.front(), "classify output");
+    return nn::parse_json(lines.front(), "classify output");
   }
 };
 
 TEST_F(CliClassify, PrintsOneJsonLineWithGenreTimingWindowsAndProbabilities) {
-  const train::JsonNode line = classify_one("--model sutd_lstm " + path("song.wav"));
-  ASSERT_EQ(line.kind, train::JsonNode::Kind::Object);
+  const nn::JsonValue line = classify_one("--model sutd_lstm " + path("song.wav"));
+  ASSERT_EQ(line.kind, nn::JsonValue::Kind::Object);
   ASSERT_NE(line.find("status"), nullptr);
   EXPECT_EQ(line.find("status")->string, "success");
   ASSERT_NE(line.find("duration"), nullptr);
@@ -85,7 +85,7 @@ TEST_F(CliClassify, PrintsOneJsonLineWithGenreTimingWindowsAndProbabilities) {
   // sutd_lstm's recipe: windows of 3 s every second; a 6-s song starts them at 0, 1, 2 and 3 s.
   ASSERT_NE(line.find("windows"), nullptr);
   EXPECT_EQ(line.find("windows")->number, 4.0);
-  const train::JsonNode* probabilities = line.find("probabilities");
+  const nn::JsonValue* probabilities = line.find("probabilities");
   ASSERT_NE(probabilities, nullptr);
   ASSERT_EQ(probabilities->members.size(), 8u);  // the LSTM's eight outputs
   double sum = 0.0;
@@ -107,8 +107,8 @@ TEST_F(CliClassify, PrintsOneJsonLineWithGenreTimingWindowsAndProbabilities) {
 TEST_F(CliClassify, WeightsWithoutClassNamesGiveNumberedClasses) {
   // save-init's weights name no classes, and the LSTM's eight outputs are not GTZAN's ten
   // genres, so the outputs are called class0 .. class7.
-  const train::JsonNode line = classify_one(path("song.wav"));  // the model from the metadata
-  const train::JsonNode* probabilities = line.find("probabilities");
+  const nn::JsonValue line = classify_one(path("song.wav"));  // the model from the metadata
+  const nn::JsonValue* probabilities = line.find("probabilities");
   ASSERT_NE(probabilities, nullptr);
   ASSERT_EQ(probabilities->members.size(), 8u);
   for (size_t c = 0; c < 8; ++c) {
@@ -117,19 +117,19 @@ TEST_F(CliClassify, WeightsWithoutClassNamesGiveNumberedClasses) {
 }
 
 TEST_F(CliClassify, MiddleWindowClassifiesFewerWindows) {
-  const train::JsonNode line = classify_one("--window middle:4 " + path("song.wav"));
+  const nn::JsonValue line = classify_one("--window middle:4 " + path("song.wav"));
   ASSERT_NE(line.find("windows"), nullptr);
   EXPECT_EQ(line.find("windows")->number, 2.0);  // 4 s around the middle: windows at 0 and 1 s
 }
 
 TEST_F(CliClassify, AMiddleWindowShorterThanOneSegmentIsOneWindow) {
-  const train::JsonNode line = classify_one("--window middle:2 " + path("song.wav"));
+  const nn::JsonValue line = classify_one("--window middle:2 " + path("song.wav"));
   ASSERT_NE(line.find("windows"), nullptr);
   EXPECT_EQ(line.find("windows")->number, 1.0);
 }
 
 TEST_F(CliClassify, VoteChoosesTheMostFrequentWindowDecision) {
-  const train::JsonNode line = classify_one("--vote " + path("song.wav"));
+  const nn::JsonValue line = classify_one("--vote " + path("song.wav"));
   EXPECT_EQ(line.find("status")->string, "success");
   EXPECT_TRUE(contains(line.find("message")->string, "class"));
   EXPECT_EQ(line.find("windows")->number, 4.0);
@@ -152,11 +152,11 @@ TEST_F(CliClassify, ACorruptSongGivesAnErrorLineWhileTheOthersAreClassified) {
   EXPECT_EQ(result.exit_code, 1) << result.output;
   const std::vector<std::string> lines = json_lines(result.output);
   ASSERT_EQ(lines.size(), 2u) << result.output;
-  const train::JsonNode failed = train::parse_json_text(lines[0], "first line");
+  const nn::JsonValue failed = nn::parse_json(lines[0], "first line");
   EXPECT_EQ(failed.find("status")->string, "error");
   EXPECT_EQ(failed.find("file")->string, path("corrupt.wav"));
   EXPECT_FALSE(failed.find("message")->string.empty());
-  const train::JsonNode classified = train::parse_json_text(lines[1], "second line");
+  const nn::JsonValue classified = nn::parse_json(lines[1], "second line");
   EXPECT_EQ(classified.find("status")->string, "success");
   EXPECT_EQ(classified.find("file")->string, path("song.wav"));
   EXPECT_TRUE(contains(result.output, "some songs could not be classified")) << result.output;

@@ -1,8 +1,6 @@
 // tests/test_data_csv.cpp - the RFC 4180 reader (data/csv_reader.h) and the GTZAN feature tables
 // (data/feature_csv.h): quoting, line numbers, every error naming the file, the line and the
 // column, song grouping of the 3-s segments, row and column selection, and the round trip.
-#include <unistd.h>  // getpid
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -18,24 +16,15 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fresh folder per test; write() puts a text file in it.
-class DataCsv : public ::testing::Test {
+class DataCsv : public timbre::testing::FolderTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::path(::testing::TempDir()) /
-            ("timbre_csv_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
+  DataCsv() : FolderTest("timbre_csv_") {}
 
   std::string write(const std::string& name, const std::string& text) {
-    const std::string path = (root_ / name).string();
+    const std::string path = (directory_ / name).string();
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
-
-  fs::path root_;
 };
 
 // A small features_3_sec.csv: two songs of two genres, with two segments each.
@@ -95,7 +84,8 @@ TEST_F(DataCsv, CharacterAfterClosingQuoteIsAnError) {
 }
 
 TEST_F(DataCsv, MissingFileIsAnError) {
-  EXPECT_ERROR_CONTAINS(read_csv((root_ / "nowhere.csv").string()), "nowhere.csv: cannot open");
+  EXPECT_ERROR_CONTAINS(read_csv((directory_ / "nowhere.csv").string()),
+                        "nowhere.csv: cannot open");
 }
 
 TEST_F(DataCsv, CsvFieldQuotesOnlyWhenNeeded) {
@@ -213,7 +203,7 @@ TEST_F(DataCsv, DropColumnsRemovesNamesAndValues) {
 TEST_F(DataCsv, WrittenTableReadsBackExactly) {
   const FeatureTable table = read_feature_csv(
       write("f.csv", "name,x,label\n\"odd, name.wav\",0.1,\"Hip-Hop, Rap\"\nb.wav,1e-300,blues\n"));
-  const std::string copy = (root_ / "copy.csv").string();
+  const std::string copy = (directory_ / "copy.csv").string();
   write_feature_csv(copy, table);
   const FeatureTable again = read_feature_csv(copy);
   EXPECT_EQ(again.filenames, table.filenames);
@@ -233,7 +223,7 @@ TEST_F(DataCsv, WritingReplacesTheFileAndLeavesNoTemporary) {
 
 TEST_F(DataCsv, WritingIntoAMissingFolderIsAnError) {
   const FeatureTable table = read_feature_csv(write("f.csv", kSegments));
-  EXPECT_ERROR_CONTAINS(write_feature_csv((root_ / "no" / "such.csv").string(), table),
+  EXPECT_ERROR_CONTAINS(write_feature_csv((directory_ / "no" / "such.csv").string(), table),
                         "cannot write");
 }
 

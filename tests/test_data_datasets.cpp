@@ -1,8 +1,6 @@
 // tests/test_data_datasets.cpp - the concrete data sets (data/datasets.h), the augmentations
 // (data/augment.h) and the StandardScaler (data/standardize.h): values, shapes, caching, the
 // errors that name the file and the problem, reproducible random draws, hand-computed scaling.
-#include <unistd.h>  // getpid
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -26,18 +24,9 @@ using timbre::testing::expect_tensor;
 namespace fs = std::filesystem;
 
 // A fresh folder per test, removed afterwards.
-class DataFiles : public ::testing::Test {
+class DataFiles : public timbre::testing::FolderTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::path(::testing::TempDir()) /
-            ("timbre_datasets_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  std::string path(const std::string& name) const { return (root_ / name).string(); }
+  DataFiles() : FolderTest("timbre_datasets_") {}
 
   // A width x height picture whose pixel (x, y) channel c holds (x + 2 y + 50 c) % 256.
   std::string write_picture(const std::string& name, int width, int height) const {
@@ -58,8 +47,6 @@ class DataFiles : public ::testing::Test {
     write_npy(path(name), values);
     return path(name);
   }
-
-  fs::path root_;
 };
 
 ClipList clips_of(const std::vector<std::string>& paths) {

@@ -5,13 +5,9 @@
 //
 // The input clips are 3-s synthetic clips (data/synth.h) written as WAV files: two "low" and
 // one "high" clip, plus a text file named like a WAV.
-#include <unistd.h>  // getpid
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +15,7 @@
 #include "audio/image.h"
 #include "data/preprocess.h"
 #include "data/synth.h"
+#include "data/text_file.h"
 #include "test_helpers.h"
 
 namespace timbre::data {
@@ -26,44 +23,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);)
-    lines.push_back(line);
-  return lines;
-}
-
-class Preprocess : public ::testing::Test {
+class Preprocess : public timbre::testing::FolderTest {
  protected:
+  Preprocess() : FolderTest("timbre_preprocess_") {}
+
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() /
-            ("timbre_preprocess_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "audio");
+    FolderTest::SetUp();
+    fs::create_directories(directory_ / "audio");
     SynthOptions synth;
     synth.seconds = 3.0;  // 66150 samples
     clips_.classes = {"low", "high"};
     const std::vector<std::pair<std::string, int64_t>> files = {
         {"low.00000.wav", 0}, {"low.00001.wav", 0}, {"high.00000.wav", 1}};
     for (size_t i = 0; i < files.size(); ++i) {
-      const std::string path = (root_ / "audio" / files[i].first).string();
+      const std::string path = (directory_ / "audio" / files[i].first).string();
       audio::write_wav(path, synthesize_clip(static_cast<int64_t>(i) * 3, 0, synth), 22050);
       clips_.clips.push_back({path, song_of(files[i].first), files[i].second});
     }
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   PreprocessOptions options_for(FeatureKind kind, const std::string& folder = "out") const {
     PreprocessOptions options;
     options.kind = kind;
-    options.out_dir = (root_ / folder).string();
+    options.out_dir = (directory_ / folder).string();
     options.threads = 2;
     options.progress = false;
     options.width = 64;
@@ -71,9 +53,8 @@ class Preprocess : public ::testing::Test {
     return options;
   }
 
-  fs::path out(const std::string& relative) const { return root_ / "out" / relative; }
+  fs::path out(const std::string& relative) const { return directory_ / "out" / relative; }
 
-  fs::path root_;
   ClipList clips_;
 };
 
@@ -99,7 +80,7 @@ TEST_F(Preprocess, PictureKindsWriteOnePictureOfTheAskedSizePerClip) {
     const ClipList result = preprocess(clips_, options_for(kind, folder));
     ASSERT_EQ(result.size(), 3);
     EXPECT_EQ(result.classes, clips_.classes);
-    EXPECT_EQ(result.clips[2].path, (root_ / folder / "high" / "high.00000.png").string());
+    EXPECT_EQ(result.clips[2].path, (directory_ / folder / "high" / "high.00000.png").string());
     EXPECT_EQ(result.clips[2].song, "high.00000");
     EXPECT_EQ(result.clips[2].label, 1);
     for (const Clip& clip : result.clips) {
@@ -131,15 +112,15 @@ TEST_F(Preprocess, MaskMelWritesThePictureAndItsMaskedCopiesReproducibly) {
   EXPECT_EQ(result.clips[0].path, out("low/low.00000.png").string());
   EXPECT_EQ(result.clips[1].path, out("low/low.00000.mask1.png").string());
   EXPECT_EQ(result.clips[2].path, out("low/low.00000.mask2.png").string());
-  EXPECT_NE(read_file(result.clips[0].path), read_file(result.clips[1].path));
-  EXPECT_NE(read_file(result.clips[1].path), read_file(result.clips[2].path));
+  EXPECT_NE(read_text(result.clips[0].path), read_text(result.clips[1].path));
+  EXPECT_NE(read_text(result.clips[1].path), read_text(result.clips[2].path));
   // The same seed gives the same masks in another folder; another seed other masks.
   const ClipList again = preprocess(clips_, options_for(FeatureKind::MaskMel, "again"));
-  options.out_dir = (root_ / "again_seed").string();
+  options.out_dir = (directory_ / "again_seed").string();
   options.seed = 1;
   const ClipList reseeded = preprocess(clips_, options);
-  EXPECT_EQ(read_file(again.clips[1].path), read_file(result.clips[1].path));
-  EXPECT_NE(read_file(reseeded.clips[1].path), read_file(result.clips[1].path));
+  EXPECT_EQ(read_text(again.clips[1].path), read_text(result.clips[1].path));
+  EXPECT_NE(read_text(reseeded.clips[1].path), read_text(result.clips[1].path));
 }
 
 TEST_F(Preprocess, Lstm33WritesFloat32FramesByFeatures) {
@@ -157,7 +138,7 @@ TEST_F(Preprocess, Lstm33WritesFloat32FramesByFeatures) {
 
 TEST_F(Preprocess, Gtzan57WritesOneCsvRowPerClipOrSegment) {
   const ClipList result = preprocess(clips_, options_for(FeatureKind::Gtzan57));
-  const std::vector<std::string> rows = lines_of(read_file(out("features.csv")));
+  const std::vector<std::string> rows = lines_of(read_text(out("features.csv")));
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].rfind("filename,length,", 0), 0u);
   EXPECT_EQ(rows[3].rfind("high.00000.wav,66150,", 0), 0u) << rows[3];
@@ -170,7 +151,8 @@ TEST_F(Preprocess, Gtzan57WritesOneCsvRowPerClipOrSegment) {
   segments.segment_seconds = 1.0;
   const ClipList pieces = preprocess(clips_, segments);
   EXPECT_EQ(pieces.size(), 9);
-  const std::vector<std::string> piece_rows = lines_of(read_file(root_ / "segments/features.csv"));
+  const std::vector<std::string> piece_rows =
+      lines_of(read_text(directory_ / "segments/features.csv"));
   ASSERT_EQ(piece_rows.size(), 10u);
   EXPECT_EQ(piece_rows[2].rfind("low.00000.1.wav,22049,", 0), 0u) << piece_rows[2];
   EXPECT_EQ(std::count(piece_rows[2].begin(), piece_rows[2].end(), ','), 59);
@@ -178,8 +160,8 @@ TEST_F(Preprocess, Gtzan57WritesOneCsvRowPerClipOrSegment) {
 
 TEST_F(Preprocess, IndexCsvReadsBackAsTheSameList) {
   const ClipList result = preprocess(clips_, options_for(FeatureKind::Mel));
-  EXPECT_EQ(lines_of(read_file(out("index.csv")))[1], "low/low.00000.png,low.00000,low");
-  const ClipList loaded = load_preprocessed((root_ / "out").string());
+  EXPECT_EQ(lines_of(read_text(out("index.csv")))[1], "low/low.00000.png,low.00000,low");
+  const ClipList loaded = load_preprocessed((directory_ / "out").string());
   EXPECT_EQ(loaded.classes, result.classes);
   ASSERT_EQ(loaded.size(), result.size());
   for (size_t i = 0; i < result.clips.size(); ++i) {
@@ -197,7 +179,7 @@ TEST_F(Preprocess, ExistingOutputsAreReusedNotRecomputed) {
   const ClipList again = preprocess(clips_, options_for(FeatureKind::Mel));
   EXPECT_EQ(again.size(), 3);
   EXPECT_EQ(fs::last_write_time(out("low/low.00001.png")), time);
-  EXPECT_EQ(read_file(out("high/high.00000.png")), "kept");
+  EXPECT_EQ(read_text(out("high/high.00000.png")), "kept");
 }
 
 TEST_F(Preprocess, AFolderMadeWithOtherOptionsIsAnError) {
@@ -214,7 +196,7 @@ TEST_F(Preprocess, AFolderMadeWithOtherOptionsIsAnError) {
 }
 
 TEST_F(Preprocess, ACorruptClipIsSkippedWithAWarning) {
-  const std::string broken = (root_ / "audio" / "high.00001.wav").string();
+  const std::string broken = (directory_ / "audio" / "high.00001.wav").string();
   std::ofstream(broken) << "not a RIFF file";
   clips_.clips.push_back({broken, "high.00001", 1});
   ::testing::internal::CaptureStderr();
@@ -223,23 +205,24 @@ TEST_F(Preprocess, ACorruptClipIsSkippedWithAWarning) {
   EXPECT_EQ(result.size(), 3);
   EXPECT_NE(errors.find("warning: " + broken), std::string::npos) << errors;
   EXPECT_NE(errors.find("3 done, 1 failed"), std::string::npos) << errors;
-  EXPECT_EQ(load_preprocessed((root_ / "out").string()).size(), 3);
+  EXPECT_EQ(load_preprocessed((directory_ / "out").string()).size(), 3);
 }
 
 TEST_F(Preprocess, LoadPreprocessedNamesTheProblem) {
-  EXPECT_ERROR_CONTAINS(load_preprocessed((root_ / "nowhere").string()),
+  EXPECT_ERROR_CONTAINS(load_preprocessed((directory_ / "nowhere").string()),
                         "index.csv' does not exist");
   preprocess(clips_, options_for(FeatureKind::Mel));
   {
     std::ofstream index(out("index.csv"), std::ios::app);
     index << "low/low.00009.png,low.00009\n";
   }
-  EXPECT_ERROR_CONTAINS(load_preprocessed((root_ / "out").string()), "line 5: expected");
+  EXPECT_ERROR_CONTAINS(load_preprocessed((directory_ / "out").string()), "line 5: expected");
   std::ofstream(out("index.csv"), std::ios::trunc)
       << "file,song,label\nlow/low.00009.png,low.00009,low\n";
-  EXPECT_ERROR_CONTAINS(load_preprocessed((root_ / "out").string()), "line 2: the file");
+  EXPECT_ERROR_CONTAINS(load_preprocessed((directory_ / "out").string()), "line 2: the file");
   std::ofstream(out("index.csv"), std::ios::trunc) << "path,label\n";
-  EXPECT_ERROR_CONTAINS(load_preprocessed((root_ / "out").string()), "line 1 must be the header");
+  EXPECT_ERROR_CONTAINS(load_preprocessed((directory_ / "out").string()),
+                        "line 1 must be the header");
 }
 
 TEST_F(Preprocess, RejectsBadOptions) {

@@ -8,8 +8,6 @@
 //   marsyas/genres/classical/classical.00000.au, rock/rock.00000.au, rock.00001.au (Sun .au)
 //   fma/fma_small/000/000002.mp3, 000005.mp3, 000140.mp3, 000099.mp3      (empty files)
 //   fma/fma_metadata/tracks.csv                                           (three header rows)
-#include <unistd.h>  // getpid
-
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -96,18 +94,16 @@ const char* const kTracksCsv =
     "20,\"Niris, live\",training,medium,Rock,Spiritual Level\n"
     "140,Odd Folk,test,small,Folk,\"Ballad, \"\"part 1\"\"\nand part 2\"\n";
 
-class DataSets : public ::testing::Test {
+class DataSets : public timbre::testing::FolderTest {
  protected:
+  DataSets() : FolderTest("timbre_datasets_") {}
+
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::path(::testing::TempDir()) /
-            ("timbre_datasets_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(root_);
+    FolderTest::SetUp();
     make_kaggle();
     make_marsyas();
     make_fma();
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   void make_kaggle() {
     const fs::path audio = kaggle_data() / "genres_original";
@@ -126,7 +122,7 @@ class DataSets : public ::testing::Test {
   }
 
   void make_marsyas() {
-    const fs::path genres = root_ / "marsyas" / "genres";
+    const fs::path genres = directory_ / "marsyas" / "genres";
     fs::create_directories(genres / "classical");
     fs::create_directories(genres / "rock");
     write_au(genres / "classical" / "classical.00000.au");
@@ -135,25 +131,23 @@ class DataSets : public ::testing::Test {
   }
 
   void make_fma() {
-    const fs::path audio = root_ / "fma" / "fma_small" / "000";
+    const fs::path audio = directory_ / "fma" / "fma_small" / "000";
     fs::create_directories(audio);
     for (const char* name : {"000002.mp3", "000005.mp3", "000140.mp3", "000099.mp3"}) {
       write_text(audio / name, "");
     }
-    fs::create_directories(root_ / "fma" / "fma_metadata");
-    write_text(root_ / "fma" / "fma_metadata" / "tracks.csv", kTracksCsv);
+    fs::create_directories(directory_ / "fma" / "fma_metadata");
+    write_text(directory_ / "fma" / "fma_metadata" / "tracks.csv", kTracksCsv);
   }
 
-  fs::path kaggle_data() const { return root_ / "kaggle" / "Data"; }
-
-  fs::path root_;
+  fs::path kaggle_data() const { return directory_ / "kaggle" / "Data"; }
 };
 
 // ---- GTZAN: finding the layout
 // -------------------------------------------------------------------
 
 TEST_F(DataSets, FindsTheKaggleLayoutFromTheFolderHoldingData) {
-  const GtzanFolders folders = find_gtzan((root_ / "kaggle").string());
+  const GtzanFolders folders = find_gtzan((directory_ / "kaggle").string());
   EXPECT_EQ(folders.layout, GtzanLayout::Kaggle);
   EXPECT_EQ(folders.root, kaggle_data().string());
   EXPECT_EQ(folders.audio_dir, (kaggle_data() / "genres_original").string());
@@ -185,21 +179,21 @@ TEST_F(DataSets, KaggleCopyWithoutImagesOrCsvsHasEmptyPaths) {
 }
 
 TEST_F(DataSets, FindsTheMarsyasLayoutFromTheFolderHoldingGenres) {
-  const GtzanFolders folders = find_gtzan((root_ / "marsyas").string());
+  const GtzanFolders folders = find_gtzan((directory_ / "marsyas").string());
   EXPECT_EQ(folders.layout, GtzanLayout::Marsyas);
-  EXPECT_EQ(folders.audio_dir, (root_ / "marsyas" / "genres").string());
+  EXPECT_EQ(folders.audio_dir, (directory_ / "marsyas" / "genres").string());
   EXPECT_EQ(folders.images_dir, "");
   EXPECT_EQ(folders.features_30_sec_csv, "");
 }
 
 TEST_F(DataSets, FindsTheMarsyasLayoutFromTheGenresFolderItself) {
-  const GtzanFolders folders = find_gtzan((root_ / "marsyas" / "genres").string());
+  const GtzanFolders folders = find_gtzan((directory_ / "marsyas" / "genres").string());
   EXPECT_EQ(folders.layout, GtzanLayout::Marsyas);
-  EXPECT_EQ(folders.audio_dir, (root_ / "marsyas" / "genres").string());
+  EXPECT_EQ(folders.audio_dir, (directory_ / "marsyas" / "genres").string());
 }
 
 TEST_F(DataSets, MissingFolderIsAnErrorNamingIt) {
-  const std::string path = (root_ / "no_such_gtzan").string();
+  const std::string path = (directory_ / "no_such_gtzan").string();
   EXPECT_ERROR_CONTAINS(find_gtzan(path), path + ": no such folder");
   EXPECT_ERROR_CONTAINS(load_gtzan(path), "no such folder");
 }
@@ -210,7 +204,7 @@ TEST_F(DataSets, FileIsNotAGtzanFolder) {
 }
 
 TEST_F(DataSets, FolderWithNeitherLayoutIsAnErrorListingBoth) {
-  const std::string path = (root_ / "fma").string();
+  const std::string path = (directory_ / "fma").string();
   try {
     find_gtzan(path);
     ADD_FAILURE() << "expected an error";
@@ -229,7 +223,7 @@ TEST_F(DataSets, FolderWithNeitherLayoutIsAnErrorListingBoth) {
 // --------------------------------------------------------------------
 
 TEST_F(DataSets, LoadGtzanLabelsClipsByGenreFolderSortedByPath) {
-  const ClipList clips = load_gtzan((root_ / "kaggle").string(), {.quiet = true});
+  const ClipList clips = load_gtzan((directory_ / "kaggle").string(), {.quiet = true});
   EXPECT_EQ(clips.classes, gtzan_genres());
   ASSERT_EQ(clips.size(), 3);  // jazz.00054.wav is unreadable
   const fs::path audio = kaggle_data() / "genres_original";
@@ -253,7 +247,7 @@ TEST_F(DataSets, UnreadableClipIsSkippedWithAWarningNamingIt) {
 
 TEST_F(DataSets, LoadGtzanPrintsThePerGenreSummary) {
   ::testing::internal::CaptureStderr();
-  load_gtzan((root_ / "kaggle").string());
+  load_gtzan((directory_ / "kaggle").string());
   const std::string printed = ::testing::internal::GetCapturedStderr();
   const std::string expected = "GTZAN (kaggle layout) at " +
                                (kaggle_data() / "genres_original").string() +
@@ -264,13 +258,13 @@ TEST_F(DataSets, LoadGtzanPrintsThePerGenreSummary) {
 
 TEST_F(DataSets, QuietLoadPrintsNothing) {
   ::testing::internal::CaptureStderr();
-  load_gtzan((root_ / "kaggle").string(), {.quiet = true});
+  load_gtzan((directory_ / "kaggle").string(), {.quiet = true});
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
 }
 
 TEST_F(DataSets, WithoutTheReadabilityCheckEveryFileIsListed) {
   const ClipList clips =
-      load_gtzan((root_ / "kaggle").string(), {.check_readable = false, .quiet = true});
+      load_gtzan((directory_ / "kaggle").string(), {.check_readable = false, .quiet = true});
   ASSERT_EQ(clips.size(), 4);
   EXPECT_EQ(clips.clips[3].song, "jazz.00054");
 }
@@ -280,7 +274,7 @@ TEST_F(DataSets, UnknownGenreFolderIsSkippedWithAWarning) {
   fs::create_directories(extra);
   write_wav(extra / "polka.00000.wav");
   ::testing::internal::CaptureStderr();
-  const ClipList clips = load_gtzan((root_ / "kaggle").string());
+  const ClipList clips = load_gtzan((directory_ / "kaggle").string());
   const std::string printed = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(clips.size(), 3);
   EXPECT_NE(printed.find("warning: " + extra.string() + ": not a GTZAN genre, skipped"),
@@ -290,7 +284,7 @@ TEST_F(DataSets, UnknownGenreFolderIsSkippedWithAWarning) {
 
 TEST_F(DataSets, LoadsTheMarsyasAuClips) {
   ::testing::internal::CaptureStderr();
-  const ClipList clips = load_gtzan((root_ / "marsyas").string());
+  const ClipList clips = load_gtzan((directory_ / "marsyas").string());
   const std::string printed = ::testing::internal::GetCapturedStderr();
   ASSERT_EQ(clips.size(), 3);
   EXPECT_EQ(clips.songs(),
@@ -304,16 +298,16 @@ TEST_F(DataSets, LoadsTheMarsyasAuClips) {
 // --------------------------------------------------------------------
 
 TEST_F(DataSets, ImageSongsMatchTheAudioClips) {
-  const ClipList images = load_gtzan_images((root_ / "kaggle").string(), {.quiet = true});
+  const ClipList images = load_gtzan_images((directory_ / "kaggle").string(), {.quiet = true});
   EXPECT_EQ(images.classes, gtzan_genres());
   EXPECT_EQ(images.songs(), (std::vector<std::string>{"blues.00000", "blues.00001"}));
   EXPECT_EQ(images.labels(), (std::vector<int64_t>{0, 0}));
-  const ClipList clips = load_gtzan((root_ / "kaggle").string(), {.quiet = true});
+  const ClipList clips = load_gtzan((directory_ / "kaggle").string(), {.quiet = true});
   EXPECT_EQ(images.clips[1].song, clips.clips[1].song);
 }
 
 TEST_F(DataSets, ImagesOfTheMarsyasLayoutAreAnError) {
-  EXPECT_ERROR_CONTAINS(load_gtzan_images((root_ / "marsyas").string()),
+  EXPECT_ERROR_CONTAINS(load_gtzan_images((directory_ / "marsyas").string()),
                         "has no images_original folder");
 }
 
@@ -327,16 +321,17 @@ TEST_F(DataSets, ImageFileNamesGetTheAudioSongForm) {
 // -----------------------------------------------------------------------------------------
 
 TEST_F(DataSets, FmaLabelsTracksByTheirTopLevelGenre) {
-  const ClipList clips = load_fma((root_ / "fma").string(), {.quiet = true});
+  const ClipList clips = load_fma((directory_ / "fma").string(), {.quiet = true});
   EXPECT_EQ(clips.classes, (std::vector<std::string>{"Folk", "Hip-Hop"}));
   EXPECT_EQ(clips.songs(), (std::vector<std::string>{"000002", "000005", "000140"}));
   EXPECT_EQ(clips.labels(), (std::vector<int64_t>{1, 1, 0}));
-  EXPECT_EQ(clips.clips[0].path, (root_ / "fma" / "fma_small" / "000" / "000002.mp3").string());
+  EXPECT_EQ(clips.clips[0].path,
+            (directory_ / "fma" / "fma_small" / "000" / "000002.mp3").string());
 }
 
 TEST_F(DataSets, FmaWarnsAboutMissingAndUnlistedFiles) {
   ::testing::internal::CaptureStderr();
-  load_fma((root_ / "fma").string());
+  load_fma((directory_ / "fma").string());
   const std::string printed = ::testing::internal::GetCapturedStderr();
   // Track 10 is listed (small) but has no file; 000099.mp3 has no row.
   EXPECT_NE(printed.find("warning: 1 tracks of the small subset"), std::string::npos) << printed;
@@ -350,26 +345,27 @@ TEST_F(DataSets, FmaWarnsAboutMissingAndUnlistedFiles) {
 }
 
 TEST_F(DataSets, FmaAcceptsTheAudioFolderItself) {
-  const ClipList clips = load_fma((root_ / "fma" / "fma_small").string(), {.quiet = true});
+  const ClipList clips = load_fma((directory_ / "fma" / "fma_small").string(), {.quiet = true});
   EXPECT_EQ(clips.size(), 3);
 }
 
 TEST_F(DataSets, FmaMediumSubsetIncludesTheSmallTracks) {
-  const fs::path medium = root_ / "fma" / "fma_medium" / "000";
+  const fs::path medium = directory_ / "fma" / "fma_medium" / "000";
   fs::create_directories(medium);
   for (const char* name : {"000002.mp3", "000020.mp3"})
     write_text(medium / name, "");
-  const ClipList clips = load_fma((root_ / "fma").string(), {.subset = "medium", .quiet = true});
+  const ClipList clips =
+      load_fma((directory_ / "fma").string(), {.subset = "medium", .quiet = true});
   EXPECT_EQ(clips.songs(), (std::vector<std::string>{"000002", "000020"}));
   EXPECT_EQ(clips.classes, (std::vector<std::string>{"Hip-Hop", "Rock"}));
 }
 
 TEST_F(DataSets, FmaReadabilityCheckSkipsUnreadableMp3) {
-  const fs::path audio = root_ / "fma" / "fma_small" / "000";
+  const fs::path audio = directory_ / "fma" / "fma_small" / "000";
   fs::remove(audio / "000002.mp3");
   fs::copy_file(data_path("audio/drums_1s.mp3"), audio / "000002.mp3");
   ::testing::internal::CaptureStderr();
-  const ClipList clips = load_fma((root_ / "fma").string(), {.check_readable = true});
+  const ClipList clips = load_fma((directory_ / "fma").string(), {.check_readable = true});
   const std::string printed = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(clips.songs(), (std::vector<std::string>{"000002"}));
   EXPECT_NE(printed.find("warning: skipping " + (audio / "000005.mp3").string()), std::string::npos)
@@ -377,29 +373,29 @@ TEST_F(DataSets, FmaReadabilityCheckSkipsUnreadableMp3) {
 }
 
 TEST_F(DataSets, FmaWithoutMetadataIsAnError) {
-  fs::remove_all(root_ / "fma" / "fma_metadata");
-  EXPECT_ERROR_CONTAINS(load_fma((root_ / "fma").string()), "tracks.csv is missing");
+  fs::remove_all(directory_ / "fma" / "fma_metadata");
+  EXPECT_ERROR_CONTAINS(load_fma((directory_ / "fma").string()), "tracks.csv is missing");
 }
 
 TEST_F(DataSets, FmaFolderWithoutAudioIsAnError) {
-  EXPECT_ERROR_CONTAINS(load_fma((root_ / "kaggle").string()), ": no fma_small folder");
+  EXPECT_ERROR_CONTAINS(load_fma((directory_ / "kaggle").string()), ": no fma_small folder");
 }
 
 TEST_F(DataSets, FmaTracksCsvWithOneHeaderRowIsAnError) {
-  write_text(root_ / "fma" / "fma_metadata" / "tracks.csv",
+  write_text(directory_ / "fma" / "fma_metadata" / "tracks.csv",
              "track_id,genre_top,subset\n2,Hip-Hop,small\n3,Pop,small\n");
-  EXPECT_ERROR_CONTAINS(load_fma((root_ / "fma").string()),
+  EXPECT_ERROR_CONTAINS(load_fma((directory_ / "fma").string()),
                         "line 3: the third header row starts with '3', not 'track_id'");
 }
 
 TEST_F(DataSets, FmaTracksCsvWithoutTheGenreColumnIsAnError) {
-  write_text(root_ / "fma" / "fma_metadata" / "tracks.csv",
+  write_text(directory_ / "fma" / "fma_metadata" / "tracks.csv",
              ",set,track\n,subset,title\ntrack_id,,\n2,small,Food\n");
-  EXPECT_ERROR_CONTAINS(load_fma((root_ / "fma").string()), "no column (track, genre_top)");
+  EXPECT_ERROR_CONTAINS(load_fma((directory_ / "fma").string()), "no column (track, genre_top)");
 }
 
 TEST_F(DataSets, FmaUnknownSubsetIsAnError) {
-  EXPECT_ERROR_CONTAINS(load_fma((root_ / "fma").string(), {.subset = "tiny"}),
+  EXPECT_ERROR_CONTAINS(load_fma((directory_ / "fma").string(), {.subset = "tiny"}),
                         "unknown subset 'tiny'");
 }
 

@@ -2,14 +2,10 @@
 // seed alone, have the asked length and range, the genres differ the way their recipes say, and
 // write_synthetic_gtzan writes the Kaggle layout once, reusing it on the next run and making
 // only what is missing. Tiny settings (2-3 s clips, 1-2 clips per genre) keep it fast.
-#include <unistd.h>  // getpid
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,25 +15,13 @@
 #include "audio/image.h"
 #include "data/dataset.h"
 #include "data/synth.h"
+#include "data/text_file.h"
 #include "test_helpers.h"
 
 namespace timbre::data {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);)
-    lines.push_back(line);
-  return lines;
-}
 
 size_t count_fields(const std::string& line) {
   return static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
@@ -135,15 +119,9 @@ TEST(SynthesizeClip, RejectsBadArguments) {
 }
 
 // A fresh folder per test.
-class WriteSyntheticGtzan : public ::testing::Test {
+class WriteSyntheticGtzan : public timbre::testing::FolderTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() /
-            ("timbre_synth_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
+  WriteSyntheticGtzan() : FolderTest("timbre_synth_") {}
 
   // 1 or 2 clips per genre of 3 s, without the CSVs unless asked (they are the slow part).
   SynthOptions tiny(int64_t clips_per_class = 1, bool features = false) const {
@@ -154,39 +132,38 @@ class WriteSyntheticGtzan : public ::testing::Test {
     options.threads = 2;
     return options;
   }
-
-  fs::path root_;
 };
 
 TEST_F(WriteSyntheticGtzan, WritesTheKaggleLayout) {
-  const SynthSummary summary = write_synthetic_gtzan(root_.string(), tiny(2));
+  const SynthSummary summary = write_synthetic_gtzan(directory_.string(), tiny(2));
   EXPECT_EQ(summary.clips, 20);
   EXPECT_EQ(summary.failed, 0);
   EXPECT_FALSE(summary.cached);
   for (const std::string& genre : gtzan_genres()) {
     for (const char* number : {"00000", "00001"}) {
-      EXPECT_TRUE(fs::exists(root_ / "genres_original" / genre / (genre + "." + number + ".wav")))
+      EXPECT_TRUE(
+          fs::exists(directory_ / "genres_original" / genre / (genre + "." + number + ".wav")))
           << genre << number;
-      EXPECT_TRUE(fs::exists(root_ / "images_original" / genre / (genre + number + ".png")))
+      EXPECT_TRUE(fs::exists(directory_ / "images_original" / genre / (genre + number + ".png")))
           << genre << number;
     }
   }
-  EXPECT_TRUE(fs::exists(root_ / "synth.json"));
-  EXPECT_FALSE(fs::exists(root_ / "features_30_sec.csv"));  // not asked for
+  EXPECT_TRUE(fs::exists(directory_ / "synth.json"));
+  EXPECT_FALSE(fs::exists(directory_ / "features_30_sec.csv"));  // not asked for
   // The picture is Kaggle's size; the file holds the clip as 16-bit samples.
   const audio::Image image =
-      audio::read_png((root_ / "images_original/jazz/jazz00001.png").string());
+      audio::read_png((directory_ / "images_original/jazz/jazz00001.png").string());
   EXPECT_EQ(image.width, 432);
   EXPECT_EQ(image.height, 288);
   const Tensor decoded =
-      audio::load_audio((root_ / "genres_original/jazz/jazz.00001.wav").string());
+      audio::load_audio((directory_ / "genres_original/jazz/jazz.00001.wav").string());
   EXPECT_TRUE(
       timbre::testing::all_close(decoded, synthesize_clip(5, 1, tiny(2)), 0.0, 1.0 / 32768.0));
 }
 
 TEST_F(WriteSyntheticGtzan, WritesBothFeatureCsvsInGtzanOrder) {
-  write_synthetic_gtzan(root_.string(), tiny(1, true));
-  const std::vector<std::string> rows30 = lines_of(read_file(root_ / "features_30_sec.csv"));
+  write_synthetic_gtzan(directory_.string(), tiny(1, true));
+  const std::vector<std::string> rows30 = lines_of(read_text(directory_ / "features_30_sec.csv"));
   ASSERT_EQ(rows30.size(), 11u);  // header + one row per clip
   EXPECT_EQ(rows30[0].rfind("filename,length,chroma_stft_mean,", 0), 0u) << rows30[0];
   for (const std::string& row : rows30)
@@ -195,19 +172,19 @@ TEST_F(WriteSyntheticGtzan, WritesBothFeatureCsvsInGtzanOrder) {
   EXPECT_EQ(rows30[10].rfind("rock.00000.wav,66150,", 0), 0u) << rows30[10];
   EXPECT_EQ(rows30[10].substr(rows30[10].rfind(',') + 1), "rock");
   // A 3-s clip (66150 samples) holds one 66149-sample piece.
-  const std::vector<std::string> rows3 = lines_of(read_file(root_ / "features_3_sec.csv"));
+  const std::vector<std::string> rows3 = lines_of(read_text(directory_ / "features_3_sec.csv"));
   ASSERT_EQ(rows3.size(), 11u);
   EXPECT_EQ(rows3[1].rfind("blues.00000.0.wav,66149,", 0), 0u) << rows3[1];
   EXPECT_EQ(count_fields(rows3[5]), 60u);
 }
 
 TEST_F(WriteSyntheticGtzan, SecondRunWithTheSameOptionsRewritesNothing) {
-  write_synthetic_gtzan(root_.string(), tiny());
-  const fs::path wav = root_ / "genres_original/pop/pop.00000.wav";
-  const fs::path png = root_ / "images_original/pop/pop00000.png";
+  write_synthetic_gtzan(directory_.string(), tiny());
+  const fs::path wav = directory_ / "genres_original/pop/pop.00000.wav";
+  const fs::path png = directory_ / "images_original/pop/pop00000.png";
   const auto wav_time = fs::last_write_time(wav);
   const auto png_time = fs::last_write_time(png);
-  const SynthSummary again = write_synthetic_gtzan(root_.string(), tiny());
+  const SynthSummary again = write_synthetic_gtzan(directory_.string(), tiny());
   EXPECT_TRUE(again.cached);
   EXPECT_EQ(again.written, 0);
   EXPECT_EQ(fs::last_write_time(wav), wav_time);
@@ -215,29 +192,29 @@ TEST_F(WriteSyntheticGtzan, SecondRunWithTheSameOptionsRewritesNothing) {
 }
 
 TEST_F(WriteSyntheticGtzan, AnInterruptedRunIsCompletedWithTheSameFiles) {
-  write_synthetic_gtzan(root_.string(), tiny());
-  const fs::path wav = root_ / "genres_original/disco/disco.00000.wav";
-  const fs::path png = root_ / "images_original/metal/metal00000.png";
-  const fs::path untouched = root_ / "genres_original/blues/blues.00000.wav";
-  const std::string wav_bytes = read_file(wav);
+  write_synthetic_gtzan(directory_.string(), tiny());
+  const fs::path wav = directory_ / "genres_original/disco/disco.00000.wav";
+  const fs::path png = directory_ / "images_original/metal/metal00000.png";
+  const fs::path untouched = directory_ / "genres_original/blues/blues.00000.wav";
+  const std::string wav_bytes = read_text(wav);
   const auto untouched_time = fs::last_write_time(untouched);
   // As a run killed while writing: the files are missing and a half temporary file is left.
   fs::remove(wav);
   fs::remove(png);
   std::ofstream(wav.string() + ".tmp") << "RIFF, cut off";
-  const SynthSummary summary = write_synthetic_gtzan(root_.string(), tiny());
+  const SynthSummary summary = write_synthetic_gtzan(directory_.string(), tiny());
   EXPECT_FALSE(summary.cached);
   EXPECT_EQ(summary.written, 2);
-  EXPECT_EQ(read_file(wav), wav_bytes);
+  EXPECT_EQ(read_text(wav), wav_bytes);
   EXPECT_TRUE(fs::exists(png));
   EXPECT_EQ(fs::last_write_time(untouched), untouched_time);
 }
 
 TEST_F(WriteSyntheticGtzan, AFolderOfOtherOptionsIsAnError) {
-  write_synthetic_gtzan(root_.string(), tiny());
+  write_synthetic_gtzan(directory_.string(), tiny());
   SynthOptions other = tiny();
   other.seed = 1;
-  EXPECT_ERROR_CONTAINS(write_synthetic_gtzan(root_.string(), other),
+  EXPECT_ERROR_CONTAINS(write_synthetic_gtzan(directory_.string(), other),
                         "records a data set made with other options");
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audio/stft.h"
@@ -171,17 +172,18 @@ inline RunResult run_capturing(const std::string& command, const std::string& lo
           std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
 }
 
-// A fixture for tests of a command-line program: a fresh directory per test (named after the
-// suite prefix, the process and the test), removed afterwards, and run() to execute the program
-// with arguments, capturing its output in that directory. A derived fixture passes the program:
-//   class Cli : public timbre::testing::ProgramTest {
+// A fixture with a fresh, empty folder per test, removed afterwards. The folder's name holds a
+// prefix, the process id and the test's name, so that tests running at the same time in several
+// processes (ctest -j) never share one. A derived fixture passes the prefix:
+//   class DataCsv : public timbre::testing::FolderTest {
 //    protected:
-//     Cli() : ProgramTest(TIMBRE_CLI_PATH, "timbre_cli_") {}
+//     DataCsv() : FolderTest("timbre_csv_") {}
 //   };
-class ProgramTest : public ::testing::Test {
+// and a derived SetUp calls FolderTest::SetUp() first.
+class FolderTest : public ::testing::Test {
  protected:
-  ProgramTest(std::string program, std::string directory_prefix)
-      : program_(std::move(program)), directory_prefix_(std::move(directory_prefix)) {}
+  explicit FolderTest(std::string directory_prefix)
+      : directory_prefix_(std::move(directory_prefix)) {}
 
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -192,18 +194,34 @@ class ProgramTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(directory_); }
 
+  // The path of `name` inside the test's folder.
   std::string path(const std::string& name) const { return (directory_ / name).string(); }
+
+  std::filesystem::path directory_;
+
+ private:
+  std::string directory_prefix_;
+};
+
+// A fixture for tests of a command-line program: a fresh folder per test (see FolderTest) and
+// run() to execute the program with arguments, capturing its output in that folder. A derived
+// fixture passes the program:
+//   class Cli : public timbre::testing::ProgramTest {
+//    protected:
+//     Cli() : ProgramTest(TIMBRE_CLI_PATH, "timbre_cli_") {}
+//   };
+class ProgramTest : public FolderTest {
+ protected:
+  ProgramTest(std::string program, std::string directory_prefix)
+      : FolderTest(std::move(directory_prefix)), program_(std::move(program)) {}
 
   // Runs `<program> <arguments>`.
   RunResult run(const std::string& arguments) const {
     return run_capturing(program_ + " " + arguments, path("output.txt"));
   }
 
-  std::filesystem::path directory_;
-
  private:
   std::string program_;
-  std::string directory_prefix_;
 };
 
 }  // namespace timbre::testing

@@ -5,28 +5,23 @@
 // Every lab's path comes from CMake (TIMBRE_LAB_<NAME>_PATH).
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "data/text_file.h"
+#include "layers/json.h"
 #include "test_helpers.h"
-#include "train/json_text.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
+using timbre::data::read_text;
 using timbre::testing::RunResult;
 
 bool contains(const std::string& text, const std::string& fragment) {
   return text.find(fragment) != std::string::npos;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Where a lab's tiny data set comes from.
@@ -127,15 +122,15 @@ class LabTest : public ::testing::Test {
           "curves.png", "metrics.json", "confusion_matrix.svg", "confusion_matrix.png"}) {
       EXPECT_TRUE(fs::exists(path("run/") + file)) << lab.name << " did not write " << file;
     }
-    const timbre::train::JsonNode metrics =
-        timbre::train::parse_json_text(read_text(path("run/metrics.json")), "metrics.json");
+    const timbre::nn::JsonValue metrics =
+        timbre::nn::parse_json(read_text(path("run/metrics.json")), "metrics.json");
     for (const char* key :
          {"accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix", "classes"}) {
       EXPECT_NE(metrics.find(key), nullptr) << lab.name << ": metrics.json has no " << key;
     }
     EXPECT_EQ(metrics.find("song_accuracy") != nullptr, lab.song_level)
         << lab.name << ": song_accuracy in metrics.json";
-    if (const timbre::train::JsonNode* accuracy = metrics.find("accuracy")) {
+    if (const timbre::nn::JsonValue* accuracy = metrics.find("accuracy")) {
       EXPECT_GE(accuracy->number, 0.0);
       EXPECT_LE(accuracy->number, 1.0);
     }
@@ -234,13 +229,12 @@ TEST_F(LabTest, ClassifyUsesTheClassesRecipeAndScalerOfALabsRun) {
   const RunResult result =
       run(TIMBRE_CLI_PATH, "classify --weights " + path("run/best.safetensors") + " " + song);
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const timbre::train::JsonNode line =
-      timbre::train::parse_json_text(result.output, "classify output");
+  const timbre::nn::JsonValue line = timbre::nn::parse_json(result.output, "classify output");
   EXPECT_EQ(line.find("status")->string, "success");
   // The features recipe cuts windows of 66149 samples (GTZAN's 3-s rows) every second: a 6-s
   // song (132300 samples) has them at 0, 1, 2 and 3 s, the last ending 1 sample before its end.
   EXPECT_EQ(line.find("windows")->number, 4.0);
-  const timbre::train::JsonNode* probabilities = line.find("probabilities");
+  const timbre::nn::JsonValue* probabilities = line.find("probabilities");
   ASSERT_NE(probabilities, nullptr);
   const std::vector<std::string> genres = {"blues", "classical", "country", "disco",  "hiphop",
                                            "jazz",  "metal",     "pop",     "reggae", "rock"};

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "data/text_file.h"
+#include "layers/json.h"
 #include "test_helpers.h"
-#include "train/json_text.h"
 #include "train/metrics.h"
-#include "train/text_file.h"
 
 using namespace timbre;
 using namespace timbre::train;
@@ -196,7 +196,7 @@ TEST(TrainMetrics, MetricsJsonHoldsTheRequiredKeys) {
   const ClassificationReport report =
       classification_report(seven_probabilities(), kSevenLabels, kClasses);
   write_metrics_json(path, report, 0.5, {{"model", "sutd_cnn"}, {"epochs", int64_t{15}}});
-  const JsonNode root = parse_json_text(read_text_file(path), path);
+  const nn::JsonValue root = nn::parse_json(data::read_text(path), path);
   for (const char* key : {"accuracy", "macro_f1", "weighted_f1", "per_class", "confusion_matrix",
                           "classes", "song_accuracy", "model", "epochs"}) {
     EXPECT_NE(root.find(key), nullptr) << key;
@@ -204,7 +204,7 @@ TEST(TrainMetrics, MetricsJsonHoldsTheRequiredKeys) {
   EXPECT_DOUBLE_EQ(root.find("accuracy")->number, 4.0 / 7.0);  // shortest round-trip text
   EXPECT_DOUBLE_EQ(root.find("song_accuracy")->number, 0.5);
   EXPECT_EQ(root.find("model")->string, "sutd_cnn");
-  const JsonNode& blues = *root.find("per_class")->find("blues");
+  const nn::JsonValue& blues = *root.find("per_class")->find("blues");
   EXPECT_DOUBLE_EQ(blues.find("precision")->number, 1.0 / 3.0);
   EXPECT_EQ(blues.find("support")->number, 2.0);
   EXPECT_EQ(root.find("confusion_matrix")->items[2].items[0].number, 2.0);  // true 2, pred 0
@@ -214,19 +214,11 @@ TEST(TrainMetrics, MetricsJsonHoldsTheRequiredKeys) {
   const ClassificationReport partial =
       classification_report(make({0.9, 0.1, 0.0, 0.2, 0.8, 0.0}, {2, 3}), {0, 1}, kClasses);
   write_metrics_json(path, partial, std::nullopt);
-  const JsonNode second = parse_json_text(read_text_file(path), path);
+  const nn::JsonValue second = nn::parse_json(data::read_text(path), path);
   EXPECT_EQ(second.find("song_accuracy"), nullptr);
-  EXPECT_EQ(second.find("per_class")->find("country")->find("roc_auc")->kind, JsonNode::Kind::Null);
+  EXPECT_EQ(second.find("per_class")->find("country")->find("roc_auc")->kind,
+            nn::JsonValue::Kind::Null);
   EXPECT_ERROR_CONTAINS(write_metrics_json(path, report, std::nullopt, {{"accuracy", 1.0}}),
                         "'accuracy' would replace a metric");
   fs::remove_all(folder);
-}
-
-TEST(TrainMetrics, JsonNumbersReadBackExactly) {
-  for (double value : {0.1, 1.0 / 3.0, 1e-300, 123456789.125, -2.5}) {
-    EXPECT_EQ(parse_json_text(json_number(value), "number").number, value) << value;
-  }
-  EXPECT_EQ(json_number(NAN), "null");
-  EXPECT_ERROR_CONTAINS(parse_json_text("{\"a\": 1,", "run/history.json"),
-                        "run/history.json: unexpected end of the JSON text");
 }

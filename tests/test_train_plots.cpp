@@ -1,19 +1,17 @@
 // train/plots.h and the pieces under it: the training curves and the confusion matrix as SVG
 // (well-formed enough to check by text: one <polyline> per line, the class names) and PNG
 // (read back with the expected size), written atomically; the 5x7 font and the canvas.
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
 #include <string>
 
 #include "audio/image.h"
+#include "data/text_file.h"
 #include "test_helpers.h"
 #include "train/bitmap_font.h"
 #include "train/canvas.h"
 #include "train/plot_layout.h"
 #include "train/plots.h"
-#include "train/text_file.h"
 
 using namespace timbre;
 using namespace timbre::train;
@@ -22,16 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TrainPlots : public ::testing::Test {
+// A fresh folder per test, removed afterwards.
+class TrainPlots : public timbre::testing::FolderTest {
  protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("timbre_plots_" + std::to_string(getpid()));
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  std::string path(const std::string& name) const { return (folder_ / name).string(); }
-
-  fs::path folder_;
+  TrainPlots() : FolderTest("timbre_plots_") {}
 };
 
 History three_epochs(bool with_validation) {
@@ -65,7 +57,7 @@ size_t count_of(const std::string& text, const std::string& piece) {
 
 TEST_F(TrainPlots, TrainingCurvesSvgHasOneLinePerSeriesInEachPanel) {
   write_training_curves_svg(path("curves.svg"), three_epochs(true));
-  const std::string svg = read_text_file(path("curves.svg"));
+  const std::string svg = data::read_text(path("curves.svg"));
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
   EXPECT_EQ(count_of(svg, "<polyline"), 4u);  // train and validation, loss and accuracy
@@ -79,7 +71,7 @@ TEST_F(TrainPlots, TrainingCurvesSvgHasOneLinePerSeriesInEachPanel) {
 
 TEST_F(TrainPlots, TrainingCurvesWithoutValidationDrawOnlyTheTrainingLines) {
   write_training_curves_svg(path("curves.svg"), three_epochs(false));
-  const std::string svg = read_text_file(path("curves.svg"));
+  const std::string svg = data::read_text(path("curves.svg"));
   EXPECT_EQ(count_of(svg, "<polyline"), 2u);
   EXPECT_EQ(svg.find(">validation<"), std::string::npos);
 }
@@ -107,7 +99,7 @@ TEST_F(TrainPlots, EmptyHistoryStillGivesAPicture) {
 
 TEST_F(TrainPlots, ConfusionMatrixSvgNamesEveryClassOnBothAxesAndWritesEveryCount) {
   write_confusion_matrix_svg(path("cm.svg"), four_class_report(), "test set");
-  const std::string svg = read_text_file(path("cm.svg"));
+  const std::string svg = data::read_text(path("cm.svg"));
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   for (const char* name : {"blues", "classical", "hiphop", "rock"})
     EXPECT_EQ(count_of(svg, std::string(">") + name + "<"), 2u) << name;
@@ -149,7 +141,7 @@ TEST_F(TrainPlots, WritingIntoAMissingFolderFailsNamingThePathAndLeavesNothing) 
 TEST_F(TrainPlots, RewritingReplacesTheFileWhole) {
   write_confusion_matrix_svg(path("cm.svg"), four_class_report(), "first");
   write_confusion_matrix_svg(path("cm.svg"), four_class_report(), "second");
-  const std::string svg = read_text_file(path("cm.svg"));
+  const std::string svg = data::read_text(path("cm.svg"));
   EXPECT_EQ(svg.find("first"), std::string::npos);
   EXPECT_NE(svg.find("second"), std::string::npos);
   EXPECT_FALSE(fs::exists(path("cm.svg.tmp")));

@@ -2,8 +2,6 @@
 // deterministic, early stopping stops, the best checkpoint follows the validation accuracy,
 // an interrupted run resumes bit for bit, a diverging loss is an error naming where, and the
 // history and the progress bar say what they should.
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -11,12 +9,12 @@
 #include <vector>
 
 #include "data/loader.h"
+#include "data/text_file.h"
+#include "layers/json.h"
 #include "layers/nn.h"
 #include "test_helpers.h"
 #include "train/history.h"
-#include "train/json_text.h"
 #include "train/progress.h"
-#include "train/text_file.h"
 #include "train/trainer.h"
 
 using namespace timbre;
@@ -97,16 +95,10 @@ TrainOptions quiet_options(int64_t epochs, const std::string& out_dir = "") {
   return options;
 }
 
-class Trainer : public ::testing::Test {
+// A fresh folder per test, removed afterwards.
+class Trainer : public timbre::testing::FolderTest {
  protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("timbre_trainer_" + std::to_string(getpid()));
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  std::string path(const std::string& name) const { return (folder_ / name).string(); }
-
-  fs::path folder_;
+  Trainer() : FolderTest("timbre_trainer_") {}
 };
 
 void expect_same_losses(const History& a, const History& b) {
@@ -264,8 +256,8 @@ TEST_F(Trainer, EvaluateAndSaveWritesMetricsAndTheConfusionMatrix) {
   const ClassificationReport report =
       evaluate_and_save(predictions, kClasses, path("eval"), /*by_song=*/true);
   EXPECT_GT(report.accuracy, 0.9);
-  const JsonNode metrics =
-      parse_json_text(read_text_file(path("eval/metrics.json")), "metrics.json");
+  const nn::JsonValue metrics =
+      nn::parse_json(data::read_text(path("eval/metrics.json")), "metrics.json");
   EXPECT_DOUBLE_EQ(metrics.find("accuracy")->number, report.accuracy);
   ASSERT_NE(metrics.find("song_accuracy"), nullptr);
   EXPECT_NE(metrics.find("song_accuracy_vote"), nullptr);
@@ -303,29 +295,23 @@ TEST_F(Trainer, HistoryCsvHasAHeaderAndEmptyFieldsForMissingValues) {
   History history;
   history.epochs = {{1, 1.5, 0.25, std::nan(""), std::nan(""), 0.001, 2}};
   write_history_csv(path("history.csv"), history);
-  EXPECT_EQ(read_text_file(path("history.csv")),
+  EXPECT_EQ(data::read_text(path("history.csv")),
             "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
             "learning_rate,seconds\n1,1.5,0.25,,,0.001,2\n");
 }
 
 TEST_F(Trainer, BrokenHistoryFilesGiveErrorsNamingTheFile) {
   EXPECT_ERROR_CONTAINS(read_history_json(path("missing.json")), "missing.json");
-  write_text_file(path("bad.json"), "{\"best_epoch\": 1, ");
+  data::write_text_atomically(path("bad.json"), "{\"best_epoch\": 1, ");
   EXPECT_ERROR_CONTAINS(read_history_json(path("bad.json")), "bad.json");
-  write_text_file(path("gap.json"),
-                  "{\"best_epoch\": 0, \"stopped_early\": false, \"epochs\": [{\"epoch\": 2, "
-                  "\"train_loss\": 1, \"train_accuracy\": 0, \"validation_loss\": null, "
-                  "\"validation_accuracy\": null, \"learning_rate\": 0, \"seconds\": 0}]}");
+  data::write_text_atomically(
+      path("gap.json"),
+      "{\"best_epoch\": 0, \"stopped_early\": false, \"epochs\": [{\"epoch\": 2, "
+      "\"train_loss\": 1, \"train_accuracy\": 0, \"validation_loss\": null, "
+      "\"validation_accuracy\": null, \"learning_rate\": 0, \"seconds\": 0}]}");
   EXPECT_ERROR_CONTAINS(read_history_json(path("gap.json")), "is numbered 2");
-  write_text_file(path("short.json"), "{\"best_epoch\": 0, \"epochs\": []}");
+  data::write_text_atomically(path("short.json"), "{\"best_epoch\": 0, \"epochs\": []}");
   EXPECT_ERROR_CONTAINS(read_history_json(path("short.json")), "has no \"stopped_early\"");
-}
-
-TEST(TrainProgress, FormatDurationGivesMinutesSecondsAndHours) {
-  EXPECT_EQ(format_duration(7.0), "0:07");
-  EXPECT_EQ(format_duration(62.4), "1:02");
-  EXPECT_EQ(format_duration(3723.0), "1:02:03");
-  EXPECT_EQ(format_duration(-1.0), "?");
 }
 
 TEST(TrainProgress, LineShowsBatchLossAccuracySpeedAndEta) {

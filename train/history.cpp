@@ -4,13 +4,15 @@
 #include <cmath>
 #include <limits>
 
+#include "data/text_file.h"
+#include "layers/json.h"
 #include "tensor/error.h"
-#include "train/json_text.h"
-#include "train/text_file.h"
 
 namespace timbre::train {
 
 namespace {
+
+using nn::JsonValue;
 
 // The fields of a record, in file order, with their place in EpochRecord.
 struct Field {
@@ -26,24 +28,25 @@ constexpr Field kFields[] = {
     {"seconds", &EpochRecord::seconds},
 };
 
-const JsonNode& member(const JsonNode& object, const std::string& key, const std::string& where,
-                       const std::string& path) {
-  const JsonNode* node = object.find(key);
+const JsonValue& member(const JsonValue& object, const std::string& key, const std::string& where,
+                        const std::string& path) {
+  const JsonValue* node = object.find(key);
   TIMBRE_CHECK(node != nullptr, path, ": ", where, " has no \"", key, "\"");
   return *node;
 }
 
 // A number, or NaN for null (how NaN is written).
-double number_or_nan(const JsonNode& node, const std::string& what, const std::string& path) {
-  if (node.kind == JsonNode::Kind::Null) return std::numeric_limits<double>::quiet_NaN();
-  TIMBRE_CHECK(node.kind == JsonNode::Kind::Number, path, ": ", what, " is not a number");
+double number_or_nan(const JsonValue& node, const std::string& what, const std::string& path) {
+  if (node.kind == JsonValue::Kind::Null) return std::numeric_limits<double>::quiet_NaN();
+  TIMBRE_CHECK(node.kind == JsonValue::Kind::Number, path, ": ", what, " is not a number");
   return node.number;
 }
 
-int64_t whole_number(const JsonNode& node, const std::string& what, const std::string& path) {
-  TIMBRE_CHECK(node.kind == JsonNode::Kind::Number && node.number == std::floor(node.number), path,
-               ": ", what, " is not a whole number");
-  return static_cast<int64_t>(node.number);
+// An integer (written without fraction or exponent, as write_history_json writes them).
+int64_t whole_number(const JsonValue& node, const std::string& what, const std::string& path) {
+  TIMBRE_CHECK(node.kind == JsonValue::Kind::Number && node.integer.has_value(), path, ": ", what,
+               " is not a whole number");
+  return *node.integer;
 }
 
 }  // namespace
@@ -70,11 +73,11 @@ void write_history_csv(const std::string& path, const History& history) {
     for (const Field& field : kFields) {
       const double value = record.*field.member;
       text += ",";
-      if (std::isfinite(value)) text += json_number(value);  // JSON's number text is CSV's too
+      if (std::isfinite(value)) text += nn::json_number(value);  // JSON's number text is CSV's too
     }
     text += "\n";
   }
-  write_text_file(path, text);
+  data::write_text_atomically(path, text);
 }
 
 void write_history_json(const std::string& path, const History& history) {
@@ -89,28 +92,28 @@ void write_history_json(const std::string& path, const History& history) {
       text.append(", \"")
           .append(field.name)
           .append("\": ")
-          .append(json_number(record.*field.member));
+          .append(nn::json_number(record.*field.member));
     text += "}";
   }
   text += history.epochs.empty() ? "]\n}\n" : "\n  ]\n}\n";
-  write_text_file(path, text);
+  data::write_text_atomically(path, text);
 }
 
 History read_history_json(const std::string& path) {
-  const JsonNode root = parse_json_text(read_text_file(path), path);
-  TIMBRE_CHECK(root.kind == JsonNode::Kind::Object, path, ": the history is not a JSON object");
+  const JsonValue root = nn::parse_json(data::read_text(path), path);
+  TIMBRE_CHECK(root.kind == JsonValue::Kind::Object, path, ": the history is not a JSON object");
   History history;
   history.best_epoch =
       whole_number(member(root, "best_epoch", "the history", path), "\"best_epoch\"", path);
-  const JsonNode& stopped = member(root, "stopped_early", "the history", path);
-  TIMBRE_CHECK(stopped.kind == JsonNode::Kind::Boolean, path,
+  const JsonValue& stopped = member(root, "stopped_early", "the history", path);
+  TIMBRE_CHECK(stopped.kind == JsonValue::Kind::Boolean, path,
                ": \"stopped_early\" is not true or false");
   history.stopped_early = stopped.boolean;
-  const JsonNode& epochs = member(root, "epochs", "the history", path);
-  TIMBRE_CHECK(epochs.kind == JsonNode::Kind::Array, path, ": \"epochs\" is not an array");
-  for (const JsonNode& item : epochs.items) {
+  const JsonValue& epochs = member(root, "epochs", "the history", path);
+  TIMBRE_CHECK(epochs.kind == JsonValue::Kind::Array, path, ": \"epochs\" is not an array");
+  for (const JsonValue& item : epochs.items) {
     const std::string where = "epoch record " + std::to_string(history.epochs.size() + 1);
-    TIMBRE_CHECK(item.kind == JsonNode::Kind::Object, path, ": ", where, " is not an object");
+    TIMBRE_CHECK(item.kind == JsonValue::Kind::Object, path, ": ", where, " is not an object");
     EpochRecord record;
     record.epoch = whole_number(member(item, "epoch", where, path), where + " \"epoch\"", path);
     TIMBRE_CHECK(record.epoch == static_cast<int64_t>(history.epochs.size()) + 1, path, ": ", where,

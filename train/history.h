@@ -34,7 +34,7 @@ struct History {
 
 // Writes one header line and one line per epoch:
 //   epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds
-// (an empty field where a value is NaN). Atomic (see text_file.h).
+// (an empty field where a value is NaN). Atomic (see data/text_file.h).
 void write_history_csv(const std::string& path, const History& history);
 
 // Writes {"best_epoch": 2, "stopped_early": false, "epochs": [{"epoch": 1, "train_loss": ...,

@@ -8,11 +8,10 @@
 #include <map>
 #include <numeric>
 
+#include "data/text_file.h"
 #include "layers/json.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
-#include "train/json_text.h"
-#include "train/text_file.h"
 
 namespace timbre::train {
 
@@ -314,6 +313,7 @@ void write_metrics_json(const std::string& path, const ClassificationReport& rep
     TIMBRE_CHECK(std::find(kReservedKeys.begin(), kReservedKeys.end(), key) == kReservedKeys.end(),
                  path, ": the extra key '", key, "' would replace a metric of the same name");
   }
+  using nn::json_number;
   using nn::json_string;
   std::string text = "{\n";
   text += "  \"accuracy\": " + json_number(report.accuracy) + ",\n";
@@ -357,7 +357,7 @@ void write_metrics_json(const std::string& path, const ClassificationReport& rep
     }
   }
   text += "\n}\n";
-  write_text_file(path, text);
+  data::write_text_atomically(path, text);
 }
 
 }  // namespace timbre::train

@@ -106,7 +106,7 @@ SongLevel song_level(const Tensor& probabilities, const std::vector<int64_t>& la
 // A value written into metrics.json beside the metrics: an integer, a number or a string.
 using JsonScalar = std::variant<int64_t, double, std::string>;
 
-// Writes `report` as JSON (atomically, see text_file.h):
+// Writes `report` as JSON (atomically, see data/text_file.h):
 //   {"accuracy": 0.75, "macro_f1": ..., "weighted_f1": ..., "macro_roc_auc": ...,
 //    "macro_pr_auc": ..., "samples": 200, "classes": ["blues", ...],
 //    "per_class": {"blues": {"precision": .., "recall": .., "f1": .., "support": 20,

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <string>
 
+#include "data/text_file.h"
 #include "tensor/error.h"
 #include "train/plot_layout.h"
 #include "train/plots.h"
-#include "train/text_file.h"
 
 namespace timbre::train {
 
@@ -146,7 +146,7 @@ void write_training_curves_svg(const std::string& path, const History& history) 
   for (size_t i = 0; i < panels.size(); ++i)
     svg += curve_panel(panels[i], curve_panel_box(static_cast<int>(i)));
   svg += "</svg>\n";
-  write_text_file(path, svg);
+  data::write_text_atomically(path, svg);
 }
 
 void write_confusion_matrix_svg(const std::string& path, const ClassificationReport& report,
@@ -188,7 +188,7 @@ void write_confusion_matrix_svg(const std::string& path, const ClassificationRep
               "middle", kInkColour, 0, "bold");
   svg += text(20, layout.top + matrix / 2.0, "true", 14, "middle", kInkColour, -90.0, "bold");
   svg += "</svg>\n";
-  write_text_file(path, svg);
+  data::write_text_atomically(path, svg);
 }
 
 }  // namespace timbre::train

@@ -1,31 +1,14 @@
 // train/progress.cpp - the per-epoch progress bar (see progress.h).
 #include "train/progress.h"
 
-#include <unistd.h>  // isatty, STDERR_FILENO
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <utility>
 
+#include "audio/batch.h"
+
 namespace timbre::train {
-
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0.0) return "?";
-  const long long total = std::llround(seconds);
-  char buffer[48];
-  if (total >= 3600) {
-    std::snprintf(buffer, sizeof(buffer), "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
-                  total % 60);
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%lld:%02lld", total / 60, total % 60);
-  }
-  return buffer;
-}
-
-bool stderr_is_terminal() {
-  return isatty(STDERR_FILENO) == 1;
-}
 
 ProgressBar::ProgressBar(std::string title, int64_t total_batches, bool draw)
     : title_(std::move(title)),
@@ -56,10 +39,10 @@ std::string ProgressBar::line(int64_t batches_done, int64_t samples_done, double
   const double samples_per_second =
       elapsed > 0.0 ? static_cast<double>(samples_done) / elapsed : 0.0;
   // The remaining batches at the pace of the batches so far.
-  const std::string eta = batches_done > 0
-                              ? format_duration(elapsed / static_cast<double>(batches_done) *
+  const std::string eta =
+      batches_done > 0 ? audio::format_duration(elapsed / static_cast<double>(batches_done) *
                                                 static_cast<double>(total_batches_ - batches_done))
-                              : "?";
+                       : "?";
   char text[256];
   std::snprintf(text, sizeof(text), " %lld/%lld loss %.3f acc %.1f%% %.1f samples/s ETA %s",
                 static_cast<long long>(batches_done), static_cast<long long>(total_batches_),

@@ -14,17 +14,10 @@
 
 namespace timbre::train {
 
-// "0:07", "1:05", "1:02:03" for a number of seconds (rounded to the nearest second).
-// Requires: nothing; a negative or non-finite value gives "?".
-std::string format_duration(double seconds);
-
-// Whether stderr is a terminal (where a bar redrawn with '\r' makes sense).
-bool stderr_is_terminal();
-
 class ProgressBar {
  public:
   // title: e.g. "epoch 3/15"; total_batches: the batches of the epoch (>= 0);
-  // draw: whether to draw at all (usually stderr_is_terminal(), or forced on).
+  // draw: whether to draw at all (usually audio::stderr_is_terminal(), or forced on).
   ProgressBar(std::string title, int64_t total_batches, bool draw);
   ~ProgressBar();  // calls finish() if it was not called
   ProgressBar(const ProgressBar&) = delete;

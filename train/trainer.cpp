@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "audio/batch.h"
 #include "layers/json.h"
 #include "layers/loss.h"
 #include "tensor/error.h"
@@ -210,7 +211,7 @@ TrainResult fit(nn::Module& model, nn::Optimizer& optimizer, const ForwardFuncti
   const nn::CrossEntropyOptions loss_options{.reduction = nn::Reduction::Mean,
                                              .weight = options.class_weights,
                                              .label_smoothing = options.label_smoothing};
-  const bool draw = options.force_progress || (options.progress && stderr_is_terminal());
+  const bool draw = options.force_progress || (options.progress && audio::stderr_is_terminal());
 
   for (int64_t epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     const Clock::time_point start = Clock::now();

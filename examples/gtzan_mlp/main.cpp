@@ -120,7 +120,7 @@ int run(const examples::CommonFlags& flags, const LabOptions& lab) {
   const train::TrainResult result =
       train::fit(*model, optimizer, forward, train_loader, &test_loader, options);
   return examples::evaluate_best(*model, forward, test_loader, train_table.classes, flags, result,
-                                 /*song_level=*/true);
+                                 /*song_level=*/true, "test");
 }
 
 }  // namespace
