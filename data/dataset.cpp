@@ -54,6 +54,26 @@ ClipList ClipList::subset(const std::vector<int64_t>& indices) const {
   return result;
 }
 
+ClipList ClipList::with_classes(const std::vector<std::string>& names) const {
+  // new_label[c]: the new label of old class c, or -1 when the class is left out.
+  std::vector<int64_t> new_label(classes.size(), -1);
+  for (size_t n = 0; n < names.size(); ++n) {
+    const auto found = std::find(classes.begin(), classes.end(), names[n]);
+    TIMBRE_CHECK(found != classes.end(), "with_classes: '", names[n],
+                 "' is not one of the list's classes");
+    new_label[static_cast<size_t>(found - classes.begin())] = static_cast<int64_t>(n);
+  }
+  ClipList result;
+  result.classes = names;
+  for (const Clip& clip : clips) {
+    const int64_t label = new_label[static_cast<size_t>(clip.label)];
+    if (label < 0) continue;
+    result.clips.push_back(clip);
+    result.clips.back().label = label;
+  }
+  return result;
+}
+
 std::string ClipList::summary() const {
   const std::vector<int64_t> counts = counts_per_class();
   std::string text;

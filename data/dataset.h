@@ -38,6 +38,10 @@ struct ClipList {
   // The clips at `indices`, in that order, with the same classes.
   // Requires: every index in [0, size()) (else timbre::Error).
   ClipList subset(const std::vector<int64_t>& indices) const;
+  // Only the clips of the classes `names`, relabelled so that label i means names[i] (e.g. the
+  // SUTD LSTM's eight of GTZAN's ten genres); clip order is kept.
+  // Requires: every name is one of `classes` (else timbre::Error naming it).
+  ClipList with_classes(const std::vector<std::string>& names) const;
   // One line per class, "blues 100, classical 100, ..., rock 100 (1000 clips)".
   std::string summary() const;
 };

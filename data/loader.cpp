@@ -85,13 +85,9 @@ std::vector<int64_t> DataLoader::epoch_order(int64_t epoch) const {
   for (int64_t i = 0; i < size(); ++i)
     order[static_cast<size_t>(i)] = i;
   if (options_.shuffle) {
-    // Fisher-Yates: position i takes a uniformly chosen element of the not yet placed ones.
     // A hash of (seed, epoch): seeds 30 and 31 share no epoch's order.
     Generator generator(splitmix64(splitmix64(options_.seed) ^ static_cast<uint64_t>(epoch)));
-    for (int64_t i = size() - 1; i > 0; --i) {
-      const auto j = static_cast<int64_t>(generator.below(static_cast<uint64_t>(i) + 1));
-      std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
-    }
+    shuffle(order, generator);
   }
   return order;
 }

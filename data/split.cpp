@@ -61,15 +61,6 @@ void sort_parts(Split& split) {
   std::sort(split.test.begin(), split.test.end());
 }
 
-// Shuffles `items` in place: for i = n-1 down to 1, swap items[i] with items[j], j uniform in
-// [0, i]. Every permutation is equally likely (Fisher and Yates; Knuth's Algorithm P).
-void fisher_yates(std::vector<int64_t>& items, Generator& generator) {
-  for (size_t i = items.size(); i > 1; --i) {
-    const size_t j = static_cast<size_t>(generator.below(i));
-    std::swap(items[i - 1], items[j]);
-  }
-}
-
 // "blues/blues.00029.wav" lines -> {"blues.00029", "blues"} pairs (song, genre).
 std::vector<std::pair<std::string, std::string>> parse_list(const char* text) {
   std::vector<std::pair<std::string, std::string>> songs;
@@ -97,7 +88,7 @@ Split stratified_split(const std::vector<int64_t>& labels, const std::vector<dou
   Generator generator(seed);
   Split split;
   for (std::vector<int64_t>& members : indices_per_class(labels, "stratified_split")) {
-    fisher_yates(members, generator);
+    shuffle(members, generator);
     // Cut at the rounded cumulative fractions; the last part takes whatever is left, so rounding
     // never loses or duplicates an item.
     const double n = static_cast<double>(members.size());

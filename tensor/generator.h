@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <random>
+#include <utility>
+#include <vector>
 
 namespace timbre {
 
@@ -53,6 +55,16 @@ inline uint64_t splitmix64(uint64_t value) {
 // the way seed + first + second would.
 inline uint64_t mix_seed(uint64_t seed, uint64_t first, uint64_t second) {
   return splitmix64(splitmix64(splitmix64(seed) ^ first) ^ second);
+}
+
+// Shuffles `items` in place by Fisher-Yates (Knuth's Algorithm P): for i = n-1 down to 1, swap
+// items[i] with items[j], j = generator.below(i + 1). Every permutation is equally likely, and the
+// same generator state gives the same order on every platform.
+template <typename T>
+void shuffle(std::vector<T>& items, Generator& generator) {
+  for (size_t i = items.size(); i-- > 1;) {
+    std::swap(items[i], items[static_cast<size_t>(generator.below(i + 1))]);
+  }
 }
 
 }  // namespace timbre

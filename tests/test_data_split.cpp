@@ -59,6 +59,27 @@ ClipList all_gtzan_clips() {
   return list;
 }
 
+TEST(ClipListWithClasses, KeepsTheNamedClassesRelabelledInTheirOrder) {
+  ClipList list;
+  list.classes = {"blues", "classical", "rock"};
+  list.clips = {{"a.wav", "a", 0}, {"b.wav", "b", 2}, {"c.wav", "c", 1}, {"d.wav", "d", 2}};
+  const ClipList kept = list.with_classes({"rock", "blues"});
+  EXPECT_EQ(kept.classes, (std::vector<std::string>{"rock", "blues"}));
+  ASSERT_EQ(kept.size(), 3);
+  EXPECT_EQ(kept.clips[0].path, "a.wav");
+  EXPECT_EQ(kept.clips[0].label, 1);
+  EXPECT_EQ(kept.clips[1].path, "b.wav");
+  EXPECT_EQ(kept.clips[1].label, 0);
+  EXPECT_EQ(kept.clips[2].path, "d.wav");
+  EXPECT_EQ(kept.clips[2].label, 0);
+}
+
+TEST(ClipListWithClasses, RejectsAnUnknownClassByName) {
+  ClipList list;
+  list.classes = {"blues"};
+  EXPECT_ERROR_CONTAINS(list.with_classes({"polka"}), "'polka' is not one of the list's classes");
+}
+
 TEST(DataSplit, StratifiedSplitCutsEachClassByTheFractions) {
   std::vector<int64_t> labels(100, 0);
   labels.insert(labels.end(), 50, 1);

@@ -39,24 +39,17 @@ struct LabOptions {
   examples::SyntheticSize synthetic{.clips_per_class = 40, .seconds = 30.0};
 };
 
-// Eight classes, as FMA small has: the synthetic stand-in keeps eight of the ten genres.
-data::ClipList first_eight_classes(const data::ClipList& clips) {
-  data::ClipList result;
-  result.classes.assign(clips.classes.begin(), clips.classes.begin() + 8);
-  for (const data::Clip& clip : clips.clips) {
-    if (clip.label < 8) result.clips.push_back(clip);
-  }
-  return result;
-}
-
 int run(const examples::CommonFlags& flags, const LabOptions& lab) {
   examples::apply_common_flags(flags);
   const Device device = examples::select_device(flags.device);
 
   // 1. The clips: FMA small, or eight synthetic genres; split 7:2:1 by song.
   const data::ClipList clips =
-      flags.data.empty() ? first_eight_classes(examples::load_gtzan_clips(flags, lab.synthetic))
-                         : data::load_fma(flags.data);
+      // Eight classes, as FMA small has: the synthetic stand-in keeps the first eight genres.
+      flags.data.empty()
+          ? examples::load_gtzan_clips(flags, lab.synthetic)
+                .with_classes({data::gtzan_genres().begin(), data::gtzan_genres().begin() + 8})
+          : data::load_fma(flags.data);
   TIMBRE_CHECK(clips.classes.size() == 8, "fma_cnn has 8 outputs but the data have ",
                clips.classes.size(), " classes");
   const data::Split split = examples::make_split("stratified", clips, {0.7, 0.2, 0.1}, flags.seed);

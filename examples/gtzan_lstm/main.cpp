@@ -41,23 +41,6 @@ struct LabOptions {
   examples::SyntheticSize synthetic{.clips_per_class = 40, .seconds = 30.0};
 };
 
-// The report's eight genres (GTZAN without blues and rock), relabelled 0..7.
-data::ClipList eight_genres(const data::ClipList& clips) {
-  const std::vector<std::string> kept = {"classical", "country", "disco", "hiphop",
-                                         "jazz",      "metal",   "pop",   "reggae"};
-  data::ClipList result;
-  result.classes = kept;
-  for (const data::Clip& clip : clips.clips) {
-    const std::string& genre = clips.classes[static_cast<size_t>(clip.label)];
-    const auto found = std::find(kept.begin(), kept.end(), genre);
-    if (found == kept.end()) continue;
-    data::Clip relabelled = clip;
-    relabelled.label = found - kept.begin();
-    result.clips.push_back(relabelled);
-  }
-  return result;
-}
-
 // Every `frames`-row window of each clip's [clip frames, 33] feature array: window k of a clip
 // holds rows [k * frames, (k + 1) * frames). The arrays are read once and kept in memory
 // (a 30-s clip: 1293 x 33 float32, 170 kB).
@@ -96,7 +79,10 @@ int run(const examples::CommonFlags& flags, const LabOptions& lab) {
   const Device device = examples::select_device(flags.device);
 
   // 1. Clips of the eight genres, split 70/20/10 per genre.
-  const data::ClipList clips = eight_genres(examples::load_gtzan_clips(flags, lab.synthetic));
+  // The report's eight genres: GTZAN without blues and rock, relabelled 0..7.
+  const data::ClipList clips = examples::load_gtzan_clips(flags, lab.synthetic)
+                                   .with_classes({"classical", "country", "disco", "hiphop", "jazz",
+                                                  "metal", "pop", "reggae"});
   const data::Split split = examples::make_split("stratified", clips, {0.7, 0.2, 0.1}, flags.seed);
 
   // 2. The 33 features of every frame, computed once into the cache: [128, 33] per clip, or
@@ -113,9 +99,7 @@ int run(const examples::CommonFlags& flags, const LabOptions& lab) {
   // The fixed training order: the training clips shuffled once (see LabOptions::shuffle).
   std::vector<int64_t> train_order = split.train;
   Generator order_generator(flags.seed);
-  for (size_t i = train_order.size(); i-- > 1;) {
-    std::swap(train_order[i], train_order[order_generator.below(i + 1)]);
-  }
+  shuffle(train_order, order_generator);
   data::DataLoader train_loader(
       part(train_order),
       {.batch_size = flags.batch_size, .shuffle = lab.shuffle, .seed = flags.seed});
