@@ -85,6 +85,11 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // ---- Softmax (numerically stable: the row maximum is subtracted first) ---------------------
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
+// Per-sample softmax cross-entropy losses [N] of logits [N, C] (the fused kernel of
+// kernels::cross_entropy_forward). Differentiable in the logits; targets and the class weights
+// are constants. nn::cross_entropy (layers/loss.h) checks the targets and reduces.
+Tensor softmax_cross_entropy(const Tensor& logits, const Tensor& targets, const Tensor& weight,
+                             double label_smoothing);
 
 // ---- Shapes and views ------------------------------------------------------------------------
 Tensor reshape(const Tensor& x, const Shape& sizes);

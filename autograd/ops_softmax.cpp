@@ -4,6 +4,7 @@
 // gradient g:   dL/dx = y * (g - sum_j g_j y_j).
 // With z = log_softmax(x) = x - log sum exp x,   dL/dx = g - softmax(x) * sum_j g_j
 //                                                      = g - exp(z) * sum_j g_j.
+// Cross-entropy of softmax, loss = -log p_t:       dL/dx = g * (softmax(x) - onehot(t)).
 #include "autograd/ops.h"
 #include "autograd/record.h"
 #include "tensor/kernels.h"
@@ -29,6 +30,24 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
     });
   }
   return out;
+}
+
+// The fused cross-entropy: its backward is one kernel, (p - onehot(t)) scaled by the weights
+// and smoothing (tensor/kernels.h), instead of the chain log_softmax -> gather -> mul.
+Tensor softmax_cross_entropy(const Tensor& logits, const Tensor& targets, const Tensor& weight,
+                             double label_smoothing) {
+  auto [losses, log_probs] =
+      kernels::cross_entropy_forward(logits, targets, weight, label_smoothing);
+  if (any_requires_grad({logits})) {
+    record(
+        "SoftmaxCrossEntropyBackward", losses, {logits},
+        [log_probs = log_probs, targets = targets.detach(),
+         weight = weight.defined() ? weight.detach() : Tensor(), label_smoothing](const Tensor& g) {
+          return grads(
+              kernels::cross_entropy_backward(g, log_probs, targets, weight, label_smoothing));
+        });
+  }
+  return losses;
 }
 
 }  // namespace timbre

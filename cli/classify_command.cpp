@@ -23,6 +23,7 @@
 #include "cli/commands.h"
 #include "data/dataset.h"
 #include "data/model_input.h"
+#include "examples/common/device.h"
 #include "layers/checkpoint.h"
 #include "layers/json.h"
 #include "layers/models/models.h"
@@ -42,6 +43,7 @@ struct ClassifyOptions {
   double hop_seconds = 1.0;
   bool vote = false;
   int64_t batch_size = 16;
+  std::string device = "auto";
 };
 
 std::string metadata_value(const nn::Metadata& metadata, const std::string& key) {
@@ -85,6 +87,8 @@ Classifier load_classifier(const ClassifyOptions& options) {
   classifier.model = models::make_model(model_name);
   nn::load(*classifier.model, options.weights);
   classifier.model->eval();
+  // stdout is the JSON; the device line goes to stderr.
+  classifier.model->to(examples::select_device(options.device, stderr));
 
   const std::vector<std::pair<std::string, std::string>> pairs(metadata.begin(), metadata.end());
   classifier.recipe = metadata_value(metadata, "input").empty()
@@ -141,7 +145,8 @@ std::string classify_song(Classifier& classifier, const std::string& song,
       batch.push_back(stack(column, 0));
     probabilities.push_back(softmax(models::forward_batch_first(*classifier.model, batch), 1));
   }
-  const Tensor window_probabilities = concat(probabilities, 0).to(kFloat64).contiguous();
+  const Tensor window_probabilities =
+      concat(probabilities, 0).to(Device::cpu()).to(kFloat64).contiguous();
   const int64_t count = window_probabilities.size(0);
   const int64_t classes = window_probabilities.size(1);
   if (classifier.classes.empty()) {
@@ -216,6 +221,8 @@ void add_classify_command(CLI::App& app) {
       ->add_option("--segment", options->segment_seconds,
                    "window length in seconds (default: the training examples' length)")
       ->check(CLI::NonNegativeNumber);
+  command->add_option("--device", options->device,
+                      "cpu, cuda, cuda:N or auto (cuda when a GPU is usable; the default)");
   command->add_option("--hop", options->hop_seconds, "seconds between window starts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

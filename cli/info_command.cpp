@@ -25,6 +25,25 @@ void run_info() {
     cuda = "compiled in, " + std::to_string(cuda::device_count()) + " GPU(s)";
   }
   std::printf("%-19s CPU; CUDA %s\n", "backends:", cuda.c_str());
+  if (cuda::compiled_with_cuda()) {
+    std::printf("%-19s %s; %s; convolutions by im2col + cuBLAS\n",
+                "CUDA libraries:", cuda::runtime_version().c_str(), cuda::cublas_version().c_str());
+  }
+  // One line per GPU: what it is, and what timbre's caching allocator holds on it.
+  for (int device = 0; device < cuda::device_count(); ++device) {
+    const cuda::DeviceProperties properties = cuda::device_properties(device);
+    const cuda::MemoryStats stats = cuda::memory_stats(device);
+    std::printf(
+        "%-19s %s, compute capability %d.%d, %s of memory (%s free); timbre: %s in use, "
+        "peak %s, %s cached\n",
+        ("cuda:" + std::to_string(device) + ":").c_str(), properties.name.c_str(),
+        properties.compute_major, properties.compute_minor,
+        cuda::format_bytes(properties.total_memory).c_str(),
+        cuda::format_bytes(properties.free_memory).c_str(),
+        cuda::format_bytes(stats.bytes_in_use).c_str(),
+        cuda::format_bytes(stats.peak_bytes_in_use).c_str(),
+        cuda::format_bytes(stats.bytes_cached).c_str());
+  }
   std::printf("%-19s %d\n", "OpenMP threads:", omp_get_max_threads());
   std::printf("%-19s %s\n", "GEMM micro-kernel:", cpu::gemm_kernel_name());
 

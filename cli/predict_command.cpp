@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "examples/common/device.h"
 #include "layers/checkpoint.h"
 #include "layers/loss.h"
 #include "layers/models/models.h"
@@ -34,6 +35,7 @@ struct PredictOptions {
   std::string out;
   std::string labels;  // optional: int64 [N]
   std::string grads;   // optional, needs labels
+  std::string device = "auto";
 };
 
 // Reads a float32 .npy and checks its shape against `expected`, where -1 means any size.
@@ -82,6 +84,7 @@ void run_predict(const PredictOptions& options) {
   std::shared_ptr<nn::Module> model = models::make_model(options.model);
   nn::load(*model, options.weights);  // strict: every name, shape and dtype must match
   model->eval();
+  model->to(examples::select_device(options.device));
 
   const bool two_inputs = !info.second_input_shape.empty();
   TIMBRE_CHECK(!two_inputs || !options.input2.empty(), options.model,
@@ -114,11 +117,11 @@ void run_predict(const PredictOptions& options) {
   // Two inputs for uconn_hybrid; sutd_lstm's batch-first X is transposed to [T, N, 33].
   const Tensor logits = models::forward_batch_first(
       *model, features.defined() ? std::vector<Tensor>{x, features} : std::vector<Tensor>{x});
-  write_npy(options.out, logits.detach());
+  write_npy(options.out, logits.detach().to(Device::cpu()));
   std::printf("wrote %s: logits %s\n", options.out.c_str(), shape_str(logits.sizes()).c_str());
   if (!labels.defined()) return;
 
-  const Tensor loss = nn::cross_entropy(logits, labels);  // mean over the batch
+  const Tensor loss = nn::cross_entropy(logits, labels.to(logits.device()));  // batch mean
   std::printf("loss: %.8f\n", loss.item());
   if (!want_gradients) return;
   loss.backward();
@@ -136,6 +139,8 @@ void add_predict_command(CLI::App& app) {
       ->required();
   command->add_option("--input", options->input, "X.npy, float32, batch first")->required();
   command->add_option("--input2", options->input2, "F.npy, the features (uconn_hybrid only)");
+  command->add_option("--device", options->device,
+                      "cpu, cuda, cuda:N or auto (cuda when a GPU is usable; the default)");
   command->add_option("--out", options->out, "Y.npy to write the logits [N, classes] to")
       ->required();
   CLI::Option* labels =

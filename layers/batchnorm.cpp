@@ -26,7 +26,8 @@ Tensor BatchNorm::normalize(const Tensor& x) {
   if (is_training() && running_mean.defined()) {
     // Counted as PyTorch does; written in place so every handle to the buffer sees it.
     assign_data(num_batches_tracked,
-                full({}, num_batches_tracked.item() + 1.0, {.dtype = DType::Int64}));
+                full({}, num_batches_tracked.item() + 1.0,
+                     {.dtype = DType::Int64, .device = num_batches_tracked.device()}));
   }
   return batch_norm(x, running_mean, running_var, weight, bias, use_batch_statistics, momentum,
                     eps);

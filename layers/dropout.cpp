@@ -1,5 +1,7 @@
 #include "layers/dropout.h"
 
+#include "tensor/kernels.h"
+
 namespace timbre::nn {
 
 Dropout::Dropout(double p, Generator* generator) : Module("Dropout"), p(p), generator_(generator) {
@@ -13,11 +15,14 @@ Tensor Dropout::forward(const Tensor& x) {
 Tensor dropout(const Tensor& x, double p, bool training, Generator* generator) {
   TIMBRE_CHECK(p >= 0.0 && p < 1.0, "dropout: p must be in [0, 1), got ", p);
   if (!training || p == 0.0) return x;
-  // keep = 1/(1-p) with probability 1-p, else 0. The mask is a constant, so the gradient is
-  // the same mask times the incoming gradient.
-  const Tensor draws = rand(x.sizes(), {.dtype = x.dtype(), .device = x.device()}, generator);
-  const Tensor keep = ge(draws, scalar_tensor(p, {.dtype = x.dtype(), .device = x.device()}));
-  return x * (keep * (1.0 / (1.0 - p)));
+  // mask = 1/(1-p) with probability 1-p, else 0, drawn on x's device from the counter-based
+  // Philox stream numbered by one draw of the generator (tensor/philox.h): the same generator
+  // state gives the same mask on the CPU and the GPU. The mask is a constant, so the gradient
+  // is the same mask times the incoming gradient.
+  Generator& g = generator != nullptr ? *generator : default_generator();
+  const Tensor mask =
+      kernels::dropout_mask(x.sizes(), {.dtype = x.dtype(), .device = x.device()}, p, g.next_u64());
+  return x * mask;
 }
 
 }  // namespace timbre::nn

@@ -69,17 +69,12 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets,
   const double smoothing = options.label_smoothing;
   TIMBRE_CHECK(smoothing >= 0.0 && smoothing <= 1.0,
                "cross_entropy: label_smoothing must be in [0, 1], got ", smoothing);
-  const Tensor log_probs = log_softmax(logits, 1);
-  auto [losses, normaliser] = picked_losses(log_probs, targets, options.weight);
-  Tensor result = reduce_weighted(losses, normaliser, options.reduction);
-  if (smoothing == 0.0) return result;
-
-  // The smoothing term: the loss against the uniform distribution over the C classes.
-  const Tensor weighted = options.weight.defined() ? log_probs * options.weight : log_probs;
-  const Tensor uniform_losses = -sum(weighted, {1});  // [N]
-  const Tensor uniform_term = reduce_weighted(uniform_losses, normaliser, options.reduction);
-  const double classes = static_cast<double>(logits.size(1));
-  return result * (1.0 - smoothing) + uniform_term * (smoothing / classes);
+  // One fused op gives every sample's loss (smoothing and weights included); the weighted mean
+  // divides by sum_n w[t_n], the smoothing term too, as PyTorch does.
+  const Tensor losses = softmax_cross_entropy(logits, targets, options.weight, smoothing);
+  const Tensor normaliser =
+      options.weight.defined() ? sum(index_select(options.weight, 0, targets)) : Tensor();
+  return reduce_weighted(losses, normaliser, options.reduction);
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {

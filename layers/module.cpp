@@ -134,6 +134,11 @@ void Module::to(Device device) {
   }
 }
 
+Device Module::device() const {
+  const std::vector<NamedTensor> state = state_dict();
+  return state.empty() ? Device::cpu() : state.front().second.device();
+}
+
 void Module::to(DType dtype) {
   for (auto& [name, tensor] : state_dict()) {
     if (is_floating(tensor.dtype()) && tensor.dtype() != dtype) {

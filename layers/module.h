@@ -72,6 +72,9 @@ class Module {
   // Moves/converts every parameter and buffer in place (the handles stay valid).
   void to(Device device);
   void to(DType dtype);
+  // Where the module's parameters (and buffers) live: the device of the first one, the CPU for a
+  // module without any.
+  Device device() const;
 
  protected:
   // Registers a parameter (marks it requires_grad) / a buffer / a child; returns what it got.

@@ -1,14 +1,15 @@
 // tensor/kernels.cpp - the one place that decides CPU or CUDA, after checking the arguments.
 //
 // Every function here: (1) checks what the kernels rely on (same device and dtype, shapes),
-// (2) allocates the result, (3) calls the backend's kernel. The CUDA kernels arrive with the CUDA
-// backend; until one exists for an op, a CUDA tensor gets a clear error naming the op.
+// (2) allocates the result on the inputs' device, (3) calls that backend's kernel: cpu::op
+// (tensor/cpu/) or cuda::op (tensor/cuda/), which take the same arguments.
 #include "tensor/kernels.h"
 
 #include <algorithm>
 #include <string>
 
 #include "tensor/cpu/cpu_kernels.h"
+#include "tensor/cuda/cuda_kernels.h"
 
 namespace timbre::kernels {
 
@@ -21,11 +22,6 @@ Device common_device(const char* op, std::initializer_list<const Tensor*> tensor
     TIMBRE_CHECK(t->device() == device, op, ": expected all tensors on one device, got ",
                  device.str(), " and ", t->device().str());
   }
-  // The CUDA kernels of this op are not part of this build yet (the CUDA backend's issue):
-  // say so plainly rather than read GPU memory from the CPU.
-  TIMBRE_CHECK(device.is_cpu(), op,
-               ": no CUDA kernel for this op yet; move the tensors to the "
-               "CPU with .to(Device::cpu())");
   return device;
 }
 
@@ -128,14 +124,28 @@ bool needs_floating(BinaryOp op) {
 void copy(const Tensor& dst, const Tensor& src) {
   TIMBRE_CHECK(dst.sizes() == src.sizes(), "copy: destination shape ", shape_str(dst.sizes()),
                " differs from source shape ", shape_str(src.sizes()));
-  if (dst.device().is_cpu() && src.device().is_cpu()) return cpu::copy(dst, src);
-  // Between devices: only whole contiguous blocks of one dtype move; everything else is first
-  // made contiguous on the side where the kernels run.
-  TIMBRE_CHECK(dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous(),
-               "copy: between devices, source and destination must be contiguous and of one "
-               "dtype");
-  memory::copy_bytes(dst.raw_data_ptr(), dst.device(), src.raw_data_ptr(), src.device(),
-                     static_cast<std::size_t>(src.numel()) * dtype_size(src.dtype()));
+  if (dst.device() == src.device()) {
+    if (dst.device().is_cuda()) {
+      cuda::copy(dst, src);
+    } else {
+      cpu::copy(dst, src);
+    }
+    return;
+  }
+  // Between devices only whole blocks of bytes move. When both sides are contiguous and of one
+  // dtype that is all; otherwise the block moves into a contiguous tensor of src's dtype on dst's
+  // device, and that device's copy kernel converts and lays it out into dst.
+  const Tensor source = contiguous(src);
+  const std::size_t nbytes = static_cast<std::size_t>(src.numel()) * dtype_size(src.dtype());
+  if (dst.dtype() == src.dtype() && dst.is_contiguous()) {
+    memory::copy_bytes(dst.raw_data_ptr(), dst.device(), source.raw_data_ptr(), source.device(),
+                       nbytes);
+    return;
+  }
+  const Tensor staged = empty(src.sizes(), {.dtype = src.dtype(), .device = dst.device()});
+  memory::copy_bytes(staged.raw_data_ptr(), staged.device(), source.raw_data_ptr(), source.device(),
+                     nbytes);
+  copy(dst, staged);
 }
 
 Tensor contiguous(const Tensor& x) {
@@ -145,7 +155,11 @@ Tensor contiguous(const Tensor& x) {
 Tensor clone(const Tensor& x) {
   common_device("clone", {&x});
   Tensor out = empty(x.sizes(), like(x));
-  cpu::copy(out, x);
+  if (out.device().is_cuda()) {
+    cuda::copy(out, x);
+  } else {
+    cpu::copy(out, x);
+  }
   return out;
 }
 
@@ -153,25 +167,28 @@ Tensor to_dtype(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x.detach();
   common_device("to(dtype)", {&x});
   Tensor out = empty(x.sizes(), like(x, dtype));
-  cpu::copy(out, x);
+  if (out.device().is_cuda()) {
+    cuda::copy(out, x);
+  } else {
+    cpu::copy(out, x);
+  }
   return out;
 }
 
 Tensor to_device(const Tensor& x, Device device) {
   if (x.device() == device) return x.detach();
-  // Make the source contiguous on its own device, then move the bytes in one block.
-  Tensor source = x.device().is_cpu() ? contiguous(x) : x;
-  TIMBRE_CHECK(source.is_contiguous(),
-               "to(device): only contiguous GPU tensors can be moved "
-               "until the CUDA copy kernels exist; call contiguous() first");
   Tensor out = empty(x.sizes(), {.dtype = x.dtype(), .device = device});
-  copy(out, source);
+  copy(out, x);
   return out;
 }
 
 void fill(const Tensor& x, double value) {
   common_device("fill", {&x});
-  cpu::fill(x, value);
+  if (x.device().is_cuda()) {
+    cuda::fill(x, value);
+  } else {
+    cpu::fill(x, value);
+  }
 }
 
 // ---- Elementwise ----------------------------------------------------------------------------
@@ -182,7 +199,11 @@ Tensor unary(UnaryOp op, const Tensor& x, const UnaryParams& params) {
   TIMBRE_CHECK(is_floating(x.dtype()), name, ": expected a float32 or float64 tensor, got ",
                dtype_name(x.dtype()));
   Tensor out = empty(x.sizes(), like(x));
-  cpu::unary(op, x, params, out);
+  if (out.device().is_cuda()) {
+    cuda::unary(op, x, params, out);
+  } else {
+    cpu::unary(op, x, params, out);
+  }
   return out;
 }
 
@@ -193,7 +214,11 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   TIMBRE_CHECK(!needs_floating(op) || is_floating(a.dtype()), name,
                ": expected float32 or float64 tensors, got ", dtype_name(a.dtype()));
   Tensor out = empty(broadcast_shapes(a.sizes(), b.sizes(), name), like(a));
-  cpu::binary(op, a, b, out);
+  if (out.device().is_cuda()) {
+    cuda::binary(op, a, b, out);
+  } else {
+    cpu::binary(op, a, b, out);
+  }
   return out;
 }
 
@@ -203,7 +228,11 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   const Shape sizes =
       broadcast_shapes(broadcast_shapes(condition.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor out = empty(sizes, like(a));
-  cpu::where(to_dtype(condition, a.dtype()), a, b, out);
+  if (out.device().is_cuda()) {
+    cuda::where(to_dtype(condition, a.dtype()), a, b, out);
+  } else {
+    cpu::where(to_dtype(condition, a.dtype()), a, b, out);
+  }
   return out;
 }
 
@@ -239,7 +268,11 @@ Tensor reduce(ReduceOp op, const Tensor& x, const std::vector<int64_t>& dims, bo
                "dimension of shape ",
                shape_str(x.sizes()));
   Tensor out = empty(kept_shape, like(x));
-  cpu::reduce(op, x, reduced, out);
+  if (out.device().is_cuda()) {
+    cuda::reduce(op, x, reduced, out);
+  } else {
+    cpu::reduce(op, x, reduced, out);
+  }
   if (keepdim) return out;
   return make_view(out, result_shape, contiguous_strides(result_shape), 0);
 }
@@ -254,7 +287,11 @@ Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
   }
   Tensor source = x.dim() == 0 ? make_view(x, {1}, {1}, x.offset()) : x;
   Tensor out = empty(x.dim() == 0 ? Shape{1} : kept_shape, like(x, DType::Int64));
-  cpu::argmax(source, x.dim() == 0 ? 0 : d, out);
+  if (out.device().is_cuda()) {
+    cuda::argmax(source, x.dim() == 0 ? 0 : d, out);
+  } else {
+    cpu::argmax(source, x.dim() == 0 ? 0 : d, out);
+  }
   if (keepdim) return x.dim() == 0 ? make_view(out, {}, {}, 0) : out;
   Shape result_shape = x.sizes();
   if (x.dim() > 0) result_shape.erase(result_shape.begin() + d);
@@ -279,7 +316,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   batch.push_back(M);
   batch.push_back(N);
   Tensor out = empty(batch, like(a));
-  cpu::matmul(a, b, out);
+  if (out.device().is_cuda()) {
+    cuda::matmul(a, b, out);
+  } else {
+    cpu::matmul(a, b, out);
+  }
   return out;
 }
 
@@ -295,7 +336,11 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
   Tensor source = contiguous(x);
   if (x.dim() == 0) source = make_view(source, {1}, {1}, source.offset());
   Tensor out = empty(source.sizes(), like(x));
-  cpu::softmax(source, d, log, out);
+  if (out.device().is_cuda()) {
+    cuda::softmax(source, d, log, out);
+  } else {
+    cpu::softmax(source, d, log, out);
+  }
   return x.dim() == 0 ? make_view(out, {}, {}, 0) : out;
 }
 }  // namespace
@@ -305,6 +350,67 @@ Tensor softmax(const Tensor& x, int64_t dim) {
 }
 Tensor log_softmax(const Tensor& x, int64_t dim) {
   return softmax_impl(x, dim, true);
+}
+
+// ---- Fused softmax cross-entropy ------------------------------------------------------------
+
+namespace {
+void check_cross_entropy_arguments(const char* op, const Tensor& scores, const Tensor& targets,
+                                   const Tensor& weight, double label_smoothing) {
+  TIMBRE_CHECK(scores.dim() == 2 && is_floating(scores.dtype()), op,
+               ": expected float32 or float64 [N, C], got ", dtype_name(scores.dtype()), " ",
+               shape_str(scores.sizes()));
+  TIMBRE_CHECK(
+      targets.dtype() == DType::Int64 && targets.dim() == 1 && targets.size(0) == scores.size(0),
+      op, ": targets must be int64 [", scores.size(0), "], got ", dtype_name(targets.dtype()), " ",
+      shape_str(targets.sizes()));
+  if (weight.defined()) {
+    TIMBRE_CHECK(
+        weight.dim() == 1 && weight.size(0) == scores.size(1) && weight.dtype() == scores.dtype(),
+        op, ": class weights must be [", scores.size(1), "] ", dtype_name(scores.dtype()), ", got ",
+        shape_str(weight.sizes()), " ", dtype_name(weight.dtype()));
+    common_device(op, {&scores, &targets, &weight});
+  } else {
+    common_device(op, {&scores, &targets});
+  }
+  TIMBRE_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, op,
+               ": label_smoothing must be in [0, 1], got ", label_smoothing);
+}
+}  // namespace
+
+std::pair<Tensor, Tensor> cross_entropy_forward(const Tensor& logits, const Tensor& targets,
+                                                const Tensor& weight, double label_smoothing) {
+  check_cross_entropy_arguments("cross_entropy", logits, targets, weight, label_smoothing);
+  const Tensor scores = contiguous(logits), labels = contiguous(targets);
+  const Tensor weights = weight.defined() ? contiguous(weight) : Tensor();
+  Tensor losses = empty({logits.size(0)}, like(logits));
+  Tensor log_probs = empty(logits.sizes(), like(logits));
+  if (scores.device().is_cuda()) {
+    cuda::cross_entropy_forward(scores, labels, weights, label_smoothing, losses, log_probs);
+  } else {
+    cpu::cross_entropy_forward(scores, labels, weights, label_smoothing, losses, log_probs);
+  }
+  return {losses, log_probs};
+}
+
+Tensor cross_entropy_backward(const Tensor& grad_losses, const Tensor& log_probs,
+                              const Tensor& targets, const Tensor& weight, double label_smoothing) {
+  check_cross_entropy_arguments("cross_entropy_backward", log_probs, targets, weight,
+                                label_smoothing);
+  TIMBRE_CHECK(
+      grad_losses.sizes() == Shape{log_probs.size(0)} && grad_losses.dtype() == log_probs.dtype(),
+      "cross_entropy_backward: expected a gradient of shape [", log_probs.size(0), "], got ",
+      shape_str(grad_losses.sizes()));
+  const Tensor weights = weight.defined() ? contiguous(weight) : Tensor();
+  Tensor grad_logits = empty(log_probs.sizes(), like(log_probs));
+  const Tensor grad = contiguous(grad_losses), saved = contiguous(log_probs),
+               labels = contiguous(targets);
+  if (saved.device().is_cuda()) {
+    cuda::cross_entropy_backward(grad, saved, labels, weights, label_smoothing, grad_logits);
+  } else {
+    cpu::cross_entropy_backward(grad, saved, labels, weights, label_smoothing, grad_logits);
+  }
+  return grad_logits;
 }
 
 // ---- Indexing -------------------------------------------------------------------------------
@@ -328,7 +434,11 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
                  " in dimension ", k);
   }
   Tensor out = empty(index.sizes(), like(x));
-  cpu::gather(x, d, index, out);
+  if (out.device().is_cuda()) {
+    cuda::gather(x, d, index, out);
+  } else {
+    cpu::gather(x, d, index, out);
+  }
   return out;
 }
 
@@ -339,8 +449,16 @@ Tensor scatter_add(const Shape& sizes, int64_t dim, const Tensor& index, const T
                " differs from source shape ", shape_str(src.sizes()));
   const int64_t d = normalize_dim(dim, static_cast<int64_t>(sizes.size()), "scatter_add");
   Tensor out = empty(sizes, like(src));
-  cpu::fill(out, 0.0);
-  cpu::scatter_add(out, d, index, src);
+  if (out.device().is_cuda()) {
+    cuda::fill(out, 0.0);
+  } else {
+    cpu::fill(out, 0.0);
+  }
+  if (out.device().is_cuda()) {
+    cuda::scatter_add(out, d, index, src);
+  } else {
+    cpu::scatter_add(out, d, index, src);
+  }
   return out;
 }
 
@@ -353,7 +471,11 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   Shape sizes = x.sizes();
   sizes[d] = index.numel();
   Tensor out = empty(sizes, like(x));
-  cpu::index_select(contiguous(x), d, contiguous(index), out);
+  if (out.device().is_cuda()) {
+    cuda::index_select(contiguous(x), d, contiguous(index), out);
+  } else {
+    cpu::index_select(contiguous(x), d, contiguous(index), out);
+  }
   return out;
 }
 
@@ -362,8 +484,32 @@ Tensor index_add(const Shape& sizes, int64_t dim, const Tensor& index, const Ten
   check_index_tensor("index_add", index);
   const int64_t d = normalize_dim(dim, static_cast<int64_t>(sizes.size()), "index_add");
   Tensor out = empty(sizes, like(src));
-  cpu::fill(out, 0.0);
-  cpu::index_add(out, d, contiguous(index), contiguous(src));
+  if (out.device().is_cuda()) {
+    cuda::fill(out, 0.0);
+  } else {
+    cpu::fill(out, 0.0);
+  }
+  if (out.device().is_cuda()) {
+    cuda::index_add(out, d, contiguous(index), contiguous(src));
+  } else {
+    cpu::index_add(out, d, contiguous(index), contiguous(src));
+  }
+  return out;
+}
+
+// ---- Random masks ---------------------------------------------------------------------------
+
+Tensor dropout_mask(const Shape& sizes, TensorOptions options, double p, uint64_t seed) {
+  TIMBRE_CHECK(is_floating(options.dtype),
+               "dropout_mask: expected a float32 or float64 dtype, got ",
+               dtype_name(options.dtype));
+  TIMBRE_CHECK(p >= 0.0 && p < 1.0, "dropout_mask: p must be in [0, 1), got ", p);
+  Tensor out = empty(sizes, {.dtype = options.dtype, .device = options.device});
+  if (out.device().is_cuda()) {
+    cuda::dropout_mask(out, p, seed);
+  } else {
+    cpu::dropout_mask(out, p, seed);
+  }
   return out;
 }
 

@@ -12,59 +12,13 @@
 //   * results are new contiguous tensors (never views of the inputs).
 #pragma once
 
-#include <limits>
+#include <utility>
 #include <vector>
 
+#include "tensor/op_codes.h"
 #include "tensor/tensor.h"
 
 namespace timbre {
-
-// Elementwise functions of one tensor. Those marked (p) use UnaryParams.
-enum class UnaryOp {
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Abs,
-  Sign,
-  Relu,
-  Sigmoid,
-  Tanh,
-  PowScalar,   // x^p.exponent (p)
-  Clamp,       // min(max(x, p.low), p.high) (p)
-  InsideMask,  // 1 where p.low <= x <= p.high, else 0 (p): the gradient mask of clamp
-  AddScalar,   // x + p.scalar (p)
-  MulScalar,   // x * p.scalar (p)
-};
-struct UnaryParams {
-  double exponent = 1.0;
-  double low = -std::numeric_limits<double>::infinity();
-  double high = std::numeric_limits<double>::infinity();
-  double scalar = 0.0;
-};
-
-// Elementwise functions of two broadcast tensors.
-enum class BinaryOp {
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Maximum,
-  Minimum,
-  Equal,
-  NotEqual,
-  Greater,
-  GreaterEqual,
-  Less,
-  LessEqual,  // 1 where true, 0 where false
-  // Fused gradient formulas (a = incoming gradient, b = saved value):
-  ReluBackward,     // a * (b > 0),       b = relu's input
-  SigmoidBackward,  // a * b * (1 - b),   b = sigmoid's output
-  TanhBackward,     // a * (1 - b * b),   b = tanh's output
-};
-
-enum class ReduceOp { Sum, Mean, Max, Min };
 
 namespace kernels {
 
@@ -101,6 +55,21 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 
+// Fused softmax cross-entropy, per sample (one pass over the logits instead of log_softmax,
+// gather, weights and smoothing as separate ops). With p = softmax(logits[n]), t = targets[n],
+// w = weight (all 1 when undefined), s = label_smoothing and C classes:
+//   losses[n] = (1 - s) * w[t] * (-log p[t]) + (s / C) * sum_c w[c] * (-log p[c])
+// Requires: logits [N, C] floating; targets int64 [N] with values in [0, C) (checked by the
+//           caller, nn::cross_entropy); weight undefined or [C] of logits' dtype; 0 <= s <= 1.
+// Ensures:  returns {losses [N], log_probs [N, C] = log_softmax(logits)}.
+std::pair<Tensor, Tensor> cross_entropy_forward(const Tensor& logits, const Tensor& targets,
+                                                const Tensor& weight, double label_smoothing);
+// The gradient of sum_n grad_losses[n] * losses[n] with respect to the logits:
+//   grad_logits[n][j] = grad_losses[n] * ((1 - s) w[t] (p_j - [j == t]) + (s / C)(W p_j - w[j]))
+// with W = sum_c w[c]. log_probs: as returned by cross_entropy_forward.
+Tensor cross_entropy_backward(const Tensor& grad_losses, const Tensor& log_probs,
+                              const Tensor& targets, const Tensor& weight, double label_smoothing);
+
 // ---- Indexing -------------------------------------------------------------------------------
 // out[i][j][k] = x[i][index[i][j][k]][k] for dim = 1 (and likewise for other dims).
 // index: int64 with the same number of dims as x; out has index's shape.
@@ -111,6 +80,13 @@ Tensor scatter_add(const Shape& sizes, int64_t dim, const Tensor& index, const T
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 // The adjoint of index_select: zeros of `sizes` with src's slices added at index along dim.
 Tensor index_add(const Shape& sizes, int64_t dim, const Tensor& index, const Tensor& src);
+
+// ---- Random masks ---------------------------------------------------------------------------
+// The inverted-dropout mask: a new tensor of `sizes` (options' dtype, floating, and device) with
+// element i = 1 / (1 - p) when the i-th uniform draw of the Philox stream `seed` is >= p, else 0
+// (tensor/philox.h). Requires 0 <= p < 1. Ensures: the same mask on every device and thread
+// count for the same (sizes, p, seed); each element is kept with probability 1 - p.
+Tensor dropout_mask(const Shape& sizes, TensorOptions options, double p, uint64_t seed);
 
 }  // namespace kernels
 }  // namespace timbre

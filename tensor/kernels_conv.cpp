@@ -2,13 +2,13 @@
 //
 // Like tensor/kernels.cpp: (1) check what the kernels rely on, with errors that name the op and
 // the shapes; (2) make the inputs contiguous (the kernels read flat NCHW arrays) and allocate
-// the result; (3) call the CPU kernel. CUDA tensors get a clear error until the CUDA kernels
-// exist.
+// the result on their device; (3) call that backend's kernel (cpu:: or cuda::).
 #include "tensor/kernels_conv.h"
 
 #include <initializer_list>
 
 #include "tensor/cpu/conv.h"
+#include "tensor/cuda/cuda_kernels.h"
 #include "tensor/kernels.h"
 
 namespace timbre {
@@ -35,12 +35,12 @@ namespace kernels {
 
 namespace {
 
-// Every tensor on the CPU (the only backend with these kernels yet); throws naming the op.
-void check_cpu(const char* op, std::initializer_list<const Tensor*> tensors) {
+// Every tensor on one device; throws naming the op and both devices.
+void check_one_device(const char* op, std::initializer_list<const Tensor*> tensors) {
+  const Device device = (*tensors.begin())->device();
   for (const Tensor* t : tensors) {
-    TIMBRE_CHECK(t->device().is_cpu(), op,
-                 ": no CUDA kernel for this op yet; move the tensors "
-                 "to the CPU with .to(Device::cpu())");
+    TIMBRE_CHECK(t->device() == device, op, ": expected all tensors on one device, got ",
+                 device.str(), " and ", t->device().str());
   }
 }
 
@@ -106,45 +106,58 @@ Shape check_conv(const char* op, const Shape& x_sizes, const Shape& weight_sizes
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
               const Conv2dParams& params) {
   if (bias.defined()) {
-    check_cpu("conv2d", {&x, &weight, &bias});
+    check_one_device("conv2d", {&x, &weight, &bias});
     check_floating_and_same_dtype("conv2d", x, bias);
     TIMBRE_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), "conv2d: bias ",
                  shape_str(bias.sizes()), " must have shape [", weight.size(0), "] for weight ",
                  shape_str(weight.sizes()));
   } else {
-    check_cpu("conv2d", {&x, &weight});
+    check_one_device("conv2d", {&x, &weight});
   }
   check_floating_and_same_dtype("conv2d", x, weight);
   const Shape y_sizes = check_conv("conv2d", x.sizes(), weight.sizes(), params);
   Tensor y = empty(y_sizes, {.dtype = x.dtype(), .device = x.device()});
-  cpu::conv2d_forward(contiguous(x), contiguous(weight),
-                      bias.defined() ? contiguous(bias) : Tensor(), params, y);
+  if (y.device().is_cuda()) {
+    cuda::conv2d_forward(contiguous(x), contiguous(weight),
+                         bias.defined() ? contiguous(bias) : Tensor(), params, y);
+  } else {
+    cpu::conv2d_forward(contiguous(x), contiguous(weight),
+                        bias.defined() ? contiguous(bias) : Tensor(), params, y);
+  }
   return y;
 }
 
 Tensor conv2d_backward_input(const Tensor& grad_y, const Tensor& weight, const Shape& input_sizes,
                              const Conv2dParams& params) {
   const char* op = "conv2d_backward_input";
-  check_cpu(op, {&grad_y, &weight});
+  check_one_device(op, {&grad_y, &weight});
   check_floating_and_same_dtype(op, grad_y, weight);
   const Shape y_sizes = check_conv(op, input_sizes, weight.sizes(), params);
   TIMBRE_CHECK(grad_y.sizes() == y_sizes, op, ": gradient ", shape_str(grad_y.sizes()),
                " does not match the output shape ", shape_str(y_sizes));
   Tensor grad_x = empty(input_sizes, {.dtype = grad_y.dtype(), .device = grad_y.device()});
-  cpu::conv2d_backward_input(contiguous(grad_y), contiguous(weight), params, grad_x);
+  if (grad_x.device().is_cuda()) {
+    cuda::conv2d_backward_input(contiguous(grad_y), contiguous(weight), params, grad_x);
+  } else {
+    cpu::conv2d_backward_input(contiguous(grad_y), contiguous(weight), params, grad_x);
+  }
   return grad_x;
 }
 
 Tensor conv2d_backward_weight(const Tensor& grad_y, const Tensor& x, const Shape& weight_sizes,
                               const Conv2dParams& params) {
   const char* op = "conv2d_backward_weight";
-  check_cpu(op, {&grad_y, &x});
+  check_one_device(op, {&grad_y, &x});
   check_floating_and_same_dtype(op, grad_y, x);
   const Shape y_sizes = check_conv(op, x.sizes(), weight_sizes, params);
   TIMBRE_CHECK(grad_y.sizes() == y_sizes, op, ": gradient ", shape_str(grad_y.sizes()),
                " does not match the output shape ", shape_str(y_sizes));
   Tensor grad_weight = empty(weight_sizes, {.dtype = x.dtype(), .device = x.device()});
-  cpu::conv2d_backward_weight(contiguous(grad_y), contiguous(x), params, grad_weight);
+  if (grad_weight.device().is_cuda()) {
+    cuda::conv2d_backward_weight(contiguous(grad_y), contiguous(x), params, grad_weight);
+  } else {
+    cpu::conv2d_backward_weight(contiguous(grad_y), contiguous(x), params, grad_weight);
+  }
   return grad_weight;
 }
 
@@ -154,7 +167,7 @@ namespace {
 
 // Checks a pooling input and window; returns the output shape [N, C, OH, OW].
 Shape check_pool(const char* op, const Tensor& x, const Pool2dParams& p) {
-  check_cpu(op, {&x});
+  check_one_device(op, {&x});
   TIMBRE_CHECK(is_floating(x.dtype()), op, ": expected float32 or float64, got ",
                dtype_name(x.dtype()));
   check_image(op, "input", x);
@@ -182,7 +195,7 @@ void check_grad_shape(const char* op, const Tensor& grad_y, const Shape& input_s
                    grad_y.size(1) == input_sizes[1],
                op, ": gradient ", shape_str(grad_y.sizes()), " does not fit input ",
                shape_str(input_sizes));
-  check_cpu(op, {&grad_y});
+  check_one_device(op, {&grad_y});
   TIMBRE_CHECK(is_floating(grad_y.dtype()), op, ": expected float32 or float64, got ",
                dtype_name(grad_y.dtype()));
 }
@@ -193,7 +206,11 @@ std::pair<Tensor, Tensor> max_pool2d(const Tensor& x, const Pool2dParams& params
   const Shape y_sizes = check_pool("max_pool2d", x, params);
   Tensor y = empty(y_sizes, {.dtype = x.dtype(), .device = x.device()});
   Tensor indices = empty(y_sizes, {.dtype = DType::Int64, .device = x.device()});
-  cpu::max_pool2d_forward(contiguous(x), params, y, indices);
+  if (indices.device().is_cuda()) {
+    cuda::max_pool2d_forward(contiguous(x), params, y, indices);
+  } else {
+    cpu::max_pool2d_forward(contiguous(x), params, y, indices);
+  }
   return {y, indices};
 }
 
@@ -204,14 +221,22 @@ Tensor max_pool2d_backward(const Tensor& grad_y, const Tensor& indices, const Sh
                ": indices must be int64 of the gradient's shape ", shape_str(grad_y.sizes()),
                ", got ", dtype_name(indices.dtype()), " ", shape_str(indices.sizes()));
   Tensor grad_x = empty(input_sizes, {.dtype = grad_y.dtype(), .device = grad_y.device()});
-  cpu::max_pool2d_backward(contiguous(grad_y), contiguous(indices), grad_x);
+  if (grad_x.device().is_cuda()) {
+    cuda::max_pool2d_backward(contiguous(grad_y), contiguous(indices), grad_x);
+  } else {
+    cpu::max_pool2d_backward(contiguous(grad_y), contiguous(indices), grad_x);
+  }
   return grad_x;
 }
 
 Tensor avg_pool2d(const Tensor& x, const Pool2dParams& params, bool count_include_pad) {
   const Shape y_sizes = check_pool("avg_pool2d", x, params);
   Tensor y = empty(y_sizes, {.dtype = x.dtype(), .device = x.device()});
-  cpu::avg_pool2d_forward(contiguous(x), params, count_include_pad, y);
+  if (y.device().is_cuda()) {
+    cuda::avg_pool2d_forward(contiguous(x), params, count_include_pad, y);
+  } else {
+    cpu::avg_pool2d_forward(contiguous(x), params, count_include_pad, y);
+  }
   return y;
 }
 
@@ -223,13 +248,17 @@ Tensor avg_pool2d_backward(const Tensor& grad_y, const Shape& input_sizes,
   TIMBRE_CHECK(check_pool(op, grad_x, params) == grad_y.sizes(), op, ": gradient ",
                shape_str(grad_y.sizes()), " does not match the pooled shape of ",
                shape_str(input_sizes));
-  cpu::avg_pool2d_backward(contiguous(grad_y), params, count_include_pad, grad_x);
+  if (grad_x.device().is_cuda()) {
+    cuda::avg_pool2d_backward(contiguous(grad_y), params, count_include_pad, grad_x);
+  } else {
+    cpu::avg_pool2d_backward(contiguous(grad_y), params, count_include_pad, grad_x);
+  }
   return grad_x;
 }
 
 Tensor adaptive_avg_pool2d(const Tensor& x, Size2d output_size) {
   const char* op = "adaptive_avg_pool2d";
-  check_cpu(op, {&x});
+  check_one_device(op, {&x});
   TIMBRE_CHECK(is_floating(x.dtype()), op, ": expected float32 or float64, got ",
                dtype_name(x.dtype()));
   check_image(op, "input", x);
@@ -240,14 +269,22 @@ Tensor adaptive_avg_pool2d(const Tensor& x, Size2d output_size) {
                " has no pixels to average");
   Tensor y = empty({x.size(0), x.size(1), output_size.height, output_size.width},
                    {.dtype = x.dtype(), .device = x.device()});
-  cpu::adaptive_avg_pool2d_forward(contiguous(x), y);
+  if (y.device().is_cuda()) {
+    cuda::adaptive_avg_pool2d_forward(contiguous(x), y);
+  } else {
+    cpu::adaptive_avg_pool2d_forward(contiguous(x), y);
+  }
   return y;
 }
 
 Tensor adaptive_avg_pool2d_backward(const Tensor& grad_y, const Shape& input_sizes) {
   check_grad_shape("adaptive_avg_pool2d_backward", grad_y, input_sizes);
   Tensor grad_x = empty(input_sizes, {.dtype = grad_y.dtype(), .device = grad_y.device()});
-  cpu::adaptive_avg_pool2d_backward(contiguous(grad_y), grad_x);
+  if (grad_x.device().is_cuda()) {
+    cuda::adaptive_avg_pool2d_backward(contiguous(grad_y), grad_x);
+  } else {
+    cpu::adaptive_avg_pool2d_backward(contiguous(grad_y), grad_x);
+  }
   return grad_x;
 }
 

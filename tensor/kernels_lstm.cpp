@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tensor/cpu/lstm_cell.h"
+#include "tensor/cuda/cuda_kernels.h"
 
 namespace timbre::kernels {
 
@@ -37,10 +38,6 @@ void check_arguments(const char* kernel, const std::vector<Argument>& arguments)
   }
   TIMBRE_CHECK(is_floating(first.dtype()), kernel, ": expected float32 or float64 tensors, got ",
                dtype_name(first.dtype()));
-  // The CUDA kernel arrives with the CUDA backend; until then say so plainly.
-  TIMBRE_CHECK(first.device().is_cpu(), kernel,
-               ": no CUDA kernel for this op yet; move the "
-               "tensors to the CPU with .to(Device::cpu())");
 }
 
 }  // namespace
@@ -58,7 +55,11 @@ void lstm_cell_forward(const Tensor& gate_preactivations, const Tensor& cell_pre
                                         {"cell", cell, {N, H}},
                                         {"gates", gates, {N, 4 * H}},
                                         {"tanh_cell", tanh_cell, {N, H}}});
-  cpu::lstm_cell_forward(gate_preactivations, cell_previous, hidden, cell, gates, tanh_cell);
+  if (tanh_cell.device().is_cuda()) {
+    cuda::lstm_cell_forward(gate_preactivations, cell_previous, hidden, cell, gates, tanh_cell);
+  } else {
+    cpu::lstm_cell_forward(gate_preactivations, cell_previous, hidden, cell, gates, tanh_cell);
+  }
 }
 
 void lstm_cell_backward(const Tensor& hidden_grad, const Tensor& cell_grad, const Tensor& gates,
@@ -76,8 +77,13 @@ void lstm_cell_backward(const Tensor& hidden_grad, const Tensor& cell_grad, cons
                    {"tanh_cell", tanh_cell, {N, H}},
                    {"gate_preactivations_grad", gate_preactivations_grad, {N, 4 * H}},
                    {"cell_previous_grad", cell_previous_grad, {N, H}}});
-  cpu::lstm_cell_backward(hidden_grad, cell_grad, gates, tanh_cell, cell_previous,
-                          gate_preactivations_grad, cell_previous_grad);
+  if (cell_previous_grad.device().is_cuda()) {
+    cuda::lstm_cell_backward(hidden_grad, cell_grad, gates, tanh_cell, cell_previous,
+                             gate_preactivations_grad, cell_previous_grad);
+  } else {
+    cpu::lstm_cell_backward(hidden_grad, cell_grad, gates, tanh_cell, cell_previous,
+                            gate_preactivations_grad, cell_previous_grad);
+  }
 }
 
 }  // namespace timbre::kernels

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tensor/cpu/optimizer_update.h"
+#include "tensor/cuda/cuda_kernels.h"
 #include "tensor/kernels.h"
 
 namespace timbre::kernels {
@@ -30,10 +31,6 @@ void check_parameter(const char* op, const Tensor& param) {
   TIMBRE_CHECK(param.is_contiguous(), op,
                ": the parameter must be contiguous (it is updated in "
                "place as one flat array)");
-  // The fused CUDA kernel arrives with the CUDA backend.
-  TIMBRE_CHECK(param.device().is_cpu(), op,
-               ": no CUDA kernel for this op yet; keep the "
-               "parameters on the CPU");
 }
 
 }  // namespace
@@ -45,7 +42,11 @@ void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_
   if (hyperparameters.momentum != 0.0) {
     check_matches("sgd_update", param, momentum_buffer, "momentum buffer");
   }
-  cpu::sgd_update(param, grad, momentum_buffer, hyperparameters);
+  if (param.device().is_cuda()) {
+    cuda::sgd_update(param, grad, momentum_buffer, hyperparameters);
+  } else {
+    cpu::sgd_update(param, grad, momentum_buffer, hyperparameters);
+  }
 }
 
 void adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg,
@@ -56,14 +57,18 @@ void adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg,
   check_matches("adam_update", param, exp_avg_sq, "exp_avg_sq buffer");
   TIMBRE_CHECK(hyperparameters.step >= 1, "adam_update: step must be >= 1, got ",
                hyperparameters.step);
-  cpu::adam_update(param, grad, exp_avg, exp_avg_sq, hyperparameters);
+  if (param.device().is_cuda()) {
+    cuda::adam_update(param, grad, exp_avg, exp_avg_sq, hyperparameters);
+  } else {
+    cpu::adam_update(param, grad, exp_avg, exp_avg_sq, hyperparameters);
+  }
 }
 
 double sum_of_squares(const Tensor& x) {
   TIMBRE_CHECK(x.defined(), "sum_of_squares: the tensor is undefined");
-  TIMBRE_CHECK(x.device().is_cpu(), "sum_of_squares: no CUDA kernel for this op yet");
   TIMBRE_CHECK(is_floating(x.dtype()), "sum_of_squares: expected a float32 or float64 tensor, got ",
                dtype_name(x.dtype()));
+  if (x.device().is_cuda()) return cuda::sum_of_squares(contiguous(x));
   return cpu::sum_of_squares(contiguous(x));
 }
 

@@ -11,6 +11,7 @@
 #include "layers/checkpoint.h"
 #include "layers/loss.h"
 #include "layers/models/models.h"
+#include "tensor/cuda_runtime_info.h"
 #include "test_helpers.h"
 
 using namespace timbre;
@@ -36,6 +37,33 @@ TEST_F(Cli, InfoExitsZero) {
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("GEMM micro-kernel"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("clairvoyant_mlp"), std::string::npos) << result.output;
+}
+
+TEST_F(Cli, InfoSaysWhichBackendsAreCompiledInAndWhyNoGpuIsUsed) {
+  const RunResult result = run("info");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("backends:"), std::string::npos) << result.output;
+  if (!timbre::cuda::compiled_with_cuda()) {
+    EXPECT_NE(result.output.find("CUDA not compiled in"), std::string::npos) << result.output;
+  } else if (timbre::cuda::device_count() == 0) {
+    EXPECT_NE(result.output.find("no usable GPU ("), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("cuBLAS"), std::string::npos) << result.output;
+  } else {
+    EXPECT_NE(result.output.find("cuda:0:"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("compute capability"), std::string::npos) << result.output;
+  }
+}
+
+TEST_F(Cli, PredictOnAMissingGpuFailsWithOneSentence) {
+  if (timbre::cuda::device_count() > 0) GTEST_SKIP() << "this machine has a GPU";
+  write_npy(path("x.npy"), random_uniform({2, 58}, 1, {}));
+  ASSERT_EQ(run("save-init --model clairvoyant_mlp --out " + path("w.safetensors")).exit_code, 0);
+  const RunResult result =
+      run("predict --model clairvoyant_mlp --weights " + path("w.safetensors") + " --input " +
+          path("x.npy") + " --out " + path("y.npy") + " --device cuda");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find("cannot run on --device cuda: "), std::string::npos)
+      << result.output;
 }
 
 TEST_F(Cli, SaveInitThenPredictWritesLogitsAndGradients) {

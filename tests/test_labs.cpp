@@ -229,7 +229,11 @@ TEST_F(LabTest, ClassifyUsesTheClassesRecipeAndScalerOfALabsRun) {
   const RunResult result =
       run(TIMBRE_CLI_PATH, "classify --weights " + path("run/best.safetensors") + " " + song);
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const timbre::nn::JsonValue line = timbre::nn::parse_json(result.output, "classify output");
+  // The JSON line (stderr, captured too, says which device ran the model).
+  const std::size_t json_start = result.output.find('{');
+  ASSERT_NE(json_start, std::string::npos) << result.output;
+  const timbre::nn::JsonValue line =
+      timbre::nn::parse_json(result.output.substr(json_start), "classify output");
   EXPECT_EQ(line.find("status")->string, "success");
   // The features recipe cuts windows of 66149 samples (GTZAN's 3-s rows) every second: a 6-s
   // song (132300 samples) has them at 0, 1, 2 and 3 s, the last ending 1 sample before its end.
@@ -264,7 +268,7 @@ TEST_P(EveryLab, CudaWithoutAGpuFailsWithOneSentence) {
   const RunResult result =
       run(GetParam(), "--device cuda --cache " + path("cache") + " --out " + path("run"));
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_TRUE(contains(result.output, GetParam().name + ": cannot train on --device cuda: "))
+  EXPECT_TRUE(contains(result.output, GetParam().name + ": cannot run on --device cuda: "))
       << result.output;
   EXPECT_TRUE(contains(result.output, "use --device cpu")) << result.output;
   EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;

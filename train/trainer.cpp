@@ -144,7 +144,7 @@ class TrainingModeRestorer {
 ForwardFunction single_input_forward() {
   return [](nn::Module& model, const data::Batch& batch) {
     TIMBRE_CHECK(!batch.inputs.empty(), "single_input_forward: the batch has no inputs");
-    return model(batch.inputs[0]);
+    return model(batch.inputs[0].to(model.device()));
   };
 }
 
@@ -208,8 +208,11 @@ TrainResult fit(nn::Module& model, nn::Optimizer& optimizer, const ForwardFuncti
     }
   }
 
+  // Class weights live where the logits are: on the model's device.
+  const Tensor class_weights =
+      options.class_weights.defined() ? options.class_weights.to(model.device()) : Tensor();
   const nn::CrossEntropyOptions loss_options{.reduction = nn::Reduction::Mean,
-                                             .weight = options.class_weights,
+                                             .weight = class_weights,
                                              .label_smoothing = options.label_smoothing};
   const bool draw = options.force_progress || (options.progress && audio::stderr_is_terminal());
 

@@ -10,33 +10,35 @@ namespace timbre::examples {
 
 namespace {
 
-// Why the GPU cannot train here, or "" when it can. The CUDA build so far moves tensors to and
-// from the GPU but has no CUDA kernels for the ops (the CUDA backend issue), so training on a GPU
-// is refused with that reason rather than failing in the middle of the first batch.
+// Why the GPU cannot train here, or "" when it can: checked before training starts, so that a
+// missing GPU is one clear sentence rather than a failure in the middle of the first batch.
 std::string why_no_cuda_training() {
   if (!cuda::compiled_with_cuda()) return "timbre was built without CUDA";
   if (cuda::device_count() == 0) return "no CUDA device: " + cuda::unavailable_reason();
-  return "timbre's CUDA kernels for training are not written yet; the CUDA build only moves "
-         "tensors to and from the GPU";
+  return "";
 }
 
 }  // namespace
 
-Device select_device(const std::string& flag) {
+Device select_device(const std::string& flag, std::FILE* out) {
   if (flag == "auto") {
     const std::string reason = why_no_cuda_training();
     const Device device = reason.empty() ? Device::cuda(0) : Device::cpu();
-    std::printf("device: %s (%s)\n", device.str().c_str(),
-                reason.empty() ? "a CUDA device is available" : reason.c_str());
+    const std::string why =
+        reason.empty() ? cuda::device_properties(0).name + ", the default when a GPU is usable"
+                       : reason;
+    std::fprintf(out, "device: %s (%s)\n", device.str().c_str(), why.c_str());
     return device;
   }
   const Device device = Device::parse(flag);
   if (device.is_cuda()) {
     const std::string reason = why_no_cuda_training();
-    TIMBRE_CHECK(reason.empty(), "cannot train on --device ", flag, ": ", reason,
+    TIMBRE_CHECK(reason.empty(), "cannot run on --device ", flag, ": ", reason,
                  "; use --device cpu");
+    TIMBRE_CHECK(device.index < cuda::device_count(), "cannot run on --device ", flag,
+                 ": this machine has ", cuda::device_count(), " CUDA device(s), numbered from 0");
   }
-  std::printf("device: %s (asked for with --device)\n", device.str().c_str());
+  std::fprintf(out, "device: %s (asked for with --device)\n", device.str().c_str());
   return device;
 }
 

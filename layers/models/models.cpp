@@ -108,7 +108,12 @@ std::string with_thousands(int64_t value) {
 
 namespace timbre::models {
 
-Tensor forward_batch_first(nn::Module& model, const std::vector<Tensor>& inputs) {
+Tensor forward_batch_first(nn::Module& model, const std::vector<Tensor>& batch_inputs) {
+  // The data loaders make batches on the CPU; a model on a GPU gets them moved there.
+  const Device device = model.device();
+  std::vector<Tensor> inputs;
+  for (const Tensor& input : batch_inputs)
+    inputs.push_back(input.to(device));
   if (auto* hybrid = dynamic_cast<UconnHybrid*>(&model)) {
     TIMBRE_CHECK(inputs.size() == 2, "uconn_hybrid takes two inputs (image, features), got ",
                  inputs.size());

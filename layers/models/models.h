@@ -45,8 +45,9 @@ std::shared_ptr<nn::Module> make_model(const std::string& name);
 //                                                           unless the model is batch_first
 //   UconnHybrid        image [N, 3, 128, 128], features [N, 57] -> forward(image, features)
 // so the training labs and `timbre classify` call every model the same way.
+// Inputs on another device than the model's (CPU batches, a model on a GPU) are moved to it.
 // Requires: inputs.size() == 2 for UconnHybrid, 1 otherwise (else timbre::Error).
-// Ensures:  the model's logits [N, classes].
+// Ensures:  the model's logits [N, classes], on the model's device.
 Tensor forward_batch_first(nn::Module& model, const std::vector<Tensor>& inputs);
 
 // One row per parameter: its name, shape and element count, then the total. Works for every
