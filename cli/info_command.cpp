@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "layers/models/models.h"
 #include "tensor/cpu/gemm.h"
+#include "tensor/cuda/conv_cudnn.h"
 #include "tensor/cuda_runtime_info.h"
 
 namespace timbre::cli {
@@ -26,8 +27,11 @@ void run_info() {
   }
   std::printf("%-19s CPU; CUDA %s\n", "backends:", cuda.c_str());
   if (cuda::compiled_with_cuda()) {
-    std::printf("%-19s %s; %s; convolutions by im2col + cuBLAS\n",
-                "CUDA libraries:", cuda::runtime_version().c_str(), cuda::cublas_version().c_str());
+    const std::string convolutions =
+        cuda::cudnn_enabled() ? cuda::cudnn_version() + " for convolutions"
+                              : "convolutions by im2col + cuBLAS (" + cuda::cudnn_version() + ")";
+    std::printf("%-19s %s; %s; %s\n", "CUDA libraries:", cuda::runtime_version().c_str(),
+                cuda::cublas_version().c_str(), convolutions.c_str());
   }
   // One line per GPU: what it is, and what timbre's caching allocator holds on it.
   for (int device = 0; device < cuda::device_count(); ++device) {

@@ -7,6 +7,7 @@
 //   matmul and convolution (cuBLAS's blocking differs from the CPU GEMM's; K up to 600):
 //                                                                    float32 1e-4, float64 1e-11
 #include "cuda_test_helpers.h"
+#include "tensor/cuda/conv_cudnn.h"
 #include "tensor/kernels.h"
 #include "tensor/kernels_conv.h"
 #include "tensor/kernels_lstm.h"
@@ -278,7 +279,22 @@ TEST_P(CudaOps, OutOfRangeIndexIsAnErrorNotACrash) {
 
 // ---- Convolution and pooling ---------------------------------------------------------------
 
-TEST_P(CudaOps, ConvolutionForwardAndBackwardMatch) {
+// The convolution checks, run with cuDNN (when compiled in) and with the im2col + cuBLAS path.
+void expect_convolutions_match(DType dtype);
+
+TEST_P(CudaOps, ConvolutionThroughCudnnMatches) {
+  if (!cuda::cudnn_enabled()) GTEST_SKIP() << cuda::cudnn_version();
+  expect_convolutions_match(dtype());
+}
+
+TEST_P(CudaOps, ConvolutionThroughIm2colAndCublasMatches) {
+  const bool was_enabled = cuda::cudnn_enabled();
+  cuda::set_cudnn_enabled(false);
+  expect_convolutions_match(dtype());
+  cuda::set_cudnn_enabled(was_enabled);
+}
+
+void expect_convolutions_match(DType dtype) {
   struct Case {
     Shape x, weight;
     Conv2dParams params;
@@ -289,19 +305,19 @@ TEST_P(CudaOps, ConvolutionForwardAndBackwardMatch) {
       {{3, 2, 12, 12}, {4, 2, 3, 2}, {.stride = {1, 2}, .padding = {2, 0}, .dilation = 2}},
   };
   for (const Case& c : cases) {
-    const Tensor x = random_tensor(c.x, dtype(), 34), weight = random_tensor(c.weight, dtype(), 35);
-    const Tensor bias = random_tensor({c.weight[0]}, dtype(), 36);
+    const Tensor x = random_tensor(c.x, dtype, 34), weight = random_tensor(c.weight, dtype, 35);
+    const Tensor bias = random_tensor({c.weight[0]}, dtype, 36);
     const Tensor y = kernels::conv2d(x, weight, bias, c.params);
     expect_matches_cpu(kernels::conv2d(on_gpu(x), on_gpu(weight), on_gpu(bias), c.params), y,
-                       product_rtol(dtype()), 1e-5, "conv2d");
-    const Tensor grad_y = random_tensor(y.sizes(), dtype(), 37);
+                       product_rtol(dtype), 1e-5, "conv2d");
+    const Tensor grad_y = random_tensor(y.sizes(), dtype, 37);
     expect_matches_cpu(
         kernels::conv2d_backward_input(on_gpu(grad_y), on_gpu(weight), c.x, c.params),
-        kernels::conv2d_backward_input(grad_y, weight, c.x, c.params), product_rtol(dtype()), 1e-5,
+        kernels::conv2d_backward_input(grad_y, weight, c.x, c.params), product_rtol(dtype), 1e-5,
         "conv2d_backward_input");
     expect_matches_cpu(
         kernels::conv2d_backward_weight(on_gpu(grad_y), on_gpu(x), c.weight, c.params),
-        kernels::conv2d_backward_weight(grad_y, x, c.weight, c.params), product_rtol(dtype()), 1e-5,
+        kernels::conv2d_backward_weight(grad_y, x, c.weight, c.params), product_rtol(dtype), 1e-5,
         "conv2d_backward_weight");
   }
 }

@@ -1,5 +1,7 @@
-// tensor/cuda/conv.cpp - 2-d convolution on the GPU as im2col + cuBLAS GEMM, one image at a time.
+// tensor/cuda/conv.cpp - 2-d convolution on the GPU: cuDNN when it is compiled in and enabled
+// (tensor/cuda/conv_cudnn.h), else im2col + cuBLAS GEMM, one image at a time (this file).
 //
+// The im2col path:
 // The same three matrix products as tensor/cpu/conv.cpp (see there for the derivation), with
 // the column matrix of one image [K, P] (K = C * KH * KW, P = OH * OW) built by im2col.cu:
 //   forward:      y_n[O, P]      = weight[O, K] * columns_n[K, P]    (+ bias[o] on row o)
@@ -7,6 +9,7 @@
 //   grad weight:  dweight[O, K] += dy_n[O, P] * columns_n^T[P, K]   (summed over the images)
 // The transposes are strides handed to cuBLAS, never copies. The column buffer is one image's
 // worth (36 MB for SUTD's conv1 on a 288 x 432 image), reused for every image.
+#include "tensor/cuda/conv_cudnn.h"
 #include "tensor/cuda/cuda_kernels.h"
 #include "tensor/cuda/describe.h"
 #include "tensor/cuda/gemm.h"
@@ -61,10 +64,10 @@ char* at_mutable(const Tensor& t, int64_t n, int64_t per_image) {
   return const_cast<char*>(at(t, n, per_image));
 }
 
-}  // namespace
+// ---- The im2col + cuBLAS path -----------------------------------------------------------------
 
-void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                    const Conv2dParams& params, const Tensor& y) {
+void im2col_conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                           const Conv2dParams& params, const Tensor& y) {
   const ConvGeometry g = geometry(x.sizes(), weight.sizes(), y.sizes(), params);
   const int64_t K = g.column_rows(), P = g.output_pixels();
   const ElementType type = element_type(x.dtype());
@@ -82,8 +85,8 @@ void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
   }
 }
 
-void conv2d_backward_input(const Tensor& grad_y, const Tensor& weight, const Conv2dParams& params,
-                           const Tensor& grad_x) {
+void im2col_conv2d_backward_input(const Tensor& grad_y, const Tensor& weight,
+                                  const Conv2dParams& params, const Tensor& grad_x) {
   const ConvGeometry g = geometry(grad_x.sizes(), weight.sizes(), grad_y.sizes(), params);
   const int64_t K = g.column_rows(), P = g.output_pixels();
   const ElementType type = element_type(grad_y.dtype());
@@ -97,8 +100,8 @@ void conv2d_backward_input(const Tensor& grad_y, const Tensor& weight, const Con
   }
 }
 
-void conv2d_backward_weight(const Tensor& grad_y, const Tensor& x, const Conv2dParams& params,
-                            const Tensor& grad_weight) {
+void im2col_conv2d_backward_weight(const Tensor& grad_y, const Tensor& x,
+                                   const Conv2dParams& params, const Tensor& grad_weight) {
   const ConvGeometry g = geometry(x.sizes(), grad_weight.sizes(), grad_y.sizes(), params);
   const int64_t K = g.column_rows(), P = g.output_pixels();
   const ElementType type = element_type(x.dtype());
@@ -113,6 +116,28 @@ void conv2d_backward_weight(const Tensor& grad_y, const Tensor& x, const Conv2dP
          transposed(columns.raw_data_ptr(), P), grad_weight.raw_data_ptr(), 1.0,
          n == 0 ? 0.0 : 1.0);
   }
+}
+
+}  // namespace
+
+// ---- The entry points: one choice per call ------------------------------------------------------
+
+void conv2d_forward(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                    const Conv2dParams& params, const Tensor& y) {
+  if (cudnn_enabled()) return cudnn_conv2d_forward(x, weight, bias, params, y);
+  im2col_conv2d_forward(x, weight, bias, params, y);
+}
+
+void conv2d_backward_input(const Tensor& grad_y, const Tensor& weight, const Conv2dParams& params,
+                           const Tensor& grad_x) {
+  if (cudnn_enabled()) return cudnn_conv2d_backward_input(grad_y, weight, params, grad_x);
+  im2col_conv2d_backward_input(grad_y, weight, params, grad_x);
+}
+
+void conv2d_backward_weight(const Tensor& grad_y, const Tensor& x, const Conv2dParams& params,
+                            const Tensor& grad_weight) {
+  if (cudnn_enabled()) return cudnn_conv2d_backward_weight(grad_y, x, params, grad_weight);
+  im2col_conv2d_backward_weight(grad_y, x, params, grad_weight);
 }
 
 }  // namespace timbre::cuda
