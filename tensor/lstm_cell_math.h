@@ -110,4 +110,51 @@ TIMBRE_HOST_DEVICE inline LstmUnitBackward<T> lstm_unit_backward(T hidden_grad, 
   return result;
 }
 
+// ---- One unit of a batch in memory (what the CPU loop and the CUDA thread of unit (n, j) run) ---
+// Layout, N = batch, H = hidden size: gate_preactivations and gates are [N, 4H] with columns in
+// PyTorch's gate order [i | f | g | o]; every other array is [N, H].
+
+// Reads unit (n, j)'s four pre-activations and previous cell, writes its gates, cell, tanh(cell)
+// and hidden state.
+template <typename T>
+TIMBRE_HOST_DEVICE inline void lstm_cell_forward_unit(int64_t n, int64_t j, int64_t H,
+                                                      const T* gate_preactivations,
+                                                      const T* cell_previous, T* hidden, T* cell,
+                                                      T* gates, T* tanh_cell) {
+  const T* a = gate_preactivations + n * 4 * H;  // this sample's [a_i | a_f | a_g | a_o]
+  T* gate_row = gates + n * 4 * H;               // this sample's [i | f | g | o]
+  const int64_t unit = n * H + j;
+  const LstmUnitForward<T> r =
+      lstm_unit_forward(a[j], a[H + j], a[2 * H + j], a[3 * H + j], cell_previous[unit]);
+  gate_row[j] = r.input_gate;
+  gate_row[H + j] = r.forget_gate;
+  gate_row[2 * H + j] = r.cell_candidate;
+  gate_row[3 * H + j] = r.output_gate;
+  cell[unit] = r.cell;
+  tanh_cell[unit] = r.tanh_cell;
+  hidden[unit] = r.hidden;
+}
+
+// Reads unit (n, j)'s incoming gradients and saved forward values, writes its four pre-activation
+// gradients and the gradient of its previous cell state.
+template <typename T>
+TIMBRE_HOST_DEVICE inline void lstm_cell_backward_unit(int64_t n, int64_t j, int64_t H,
+                                                       const T* hidden_grad, const T* cell_grad,
+                                                       const T* gates, const T* tanh_cell,
+                                                       const T* cell_previous,
+                                                       T* gate_preactivations_grad,
+                                                       T* cell_previous_grad) {
+  const T* gate_row = gates + n * 4 * H;               // [i | f | g | o]
+  T* grad_row = gate_preactivations_grad + n * 4 * H;  // [da_i | da_f | da_g | da_o]
+  const int64_t unit = n * H + j;
+  const LstmUnitBackward<T> r = lstm_unit_backward(
+      hidden_grad[unit], cell_grad[unit], gate_row[j], gate_row[H + j], gate_row[2 * H + j],
+      gate_row[3 * H + j], tanh_cell[unit], cell_previous[unit]);
+  grad_row[j] = r.input_preactivation_grad;
+  grad_row[H + j] = r.forget_preactivation_grad;
+  grad_row[2 * H + j] = r.candidate_preactivation_grad;
+  grad_row[3 * H + j] = r.output_preactivation_grad;
+  cell_previous_grad[unit] = r.cell_previous_grad;
+}
+
 }  // namespace timbre::math

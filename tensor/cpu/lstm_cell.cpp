@@ -22,19 +22,9 @@ void lstm_cell_forward_kernel(const T* gate_preactivations, const T* cell_previo
                               T* cell, T* gates, T* tanh_cell, int64_t batch, int64_t hidden_size) {
   const int64_t H = hidden_size;
   for (int64_t n = 0; n < batch; ++n) {
-    const T* a = gate_preactivations + n * 4 * H;  // this sample's [a_i | a_f | a_g | a_o]
-    T* gate_row = gates + n * 4 * H;               // this sample's [i | f | g | o]
     for (int64_t j = 0; j < H; ++j) {
-      const int64_t unit = n * H + j;
-      const math::LstmUnitForward<T> r =
-          math::lstm_unit_forward(a[j], a[H + j], a[2 * H + j], a[3 * H + j], cell_previous[unit]);
-      gate_row[j] = r.input_gate;
-      gate_row[H + j] = r.forget_gate;
-      gate_row[2 * H + j] = r.cell_candidate;
-      gate_row[3 * H + j] = r.output_gate;
-      cell[unit] = r.cell;
-      tanh_cell[unit] = r.tanh_cell;
-      hidden[unit] = r.hidden;
+      math::lstm_cell_forward_unit(n, j, H, gate_preactivations, cell_previous, hidden, cell, gates,
+                                   tanh_cell);
     }
   }
 }
@@ -48,18 +38,9 @@ void lstm_cell_backward_kernel(const T* hidden_grad, const T* cell_grad, const T
                                int64_t hidden_size) {
   const int64_t H = hidden_size;
   for (int64_t n = 0; n < batch; ++n) {
-    const T* gate_row = gates + n * 4 * H;               // [i | f | g | o]
-    T* grad_row = gate_preactivations_grad + n * 4 * H;  // [da_i | da_f | da_g | da_o]
     for (int64_t j = 0; j < H; ++j) {
-      const int64_t unit = n * H + j;
-      const math::LstmUnitBackward<T> r = math::lstm_unit_backward(
-          hidden_grad[unit], cell_grad[unit], gate_row[j], gate_row[H + j], gate_row[2 * H + j],
-          gate_row[3 * H + j], tanh_cell[unit], cell_previous[unit]);
-      grad_row[j] = r.input_preactivation_grad;
-      grad_row[H + j] = r.forget_preactivation_grad;
-      grad_row[2 * H + j] = r.candidate_preactivation_grad;
-      grad_row[3 * H + j] = r.output_preactivation_grad;
-      cell_previous_grad[unit] = r.cell_previous_grad;
+      math::lstm_cell_backward_unit(n, j, H, hidden_grad, cell_grad, gates, tanh_cell,
+                                    cell_previous, gate_preactivations_grad, cell_previous_grad);
     }
   }
 }

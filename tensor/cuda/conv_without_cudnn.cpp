@@ -1,5 +1,6 @@
-// tensor/cuda/conv_without_cudnn.cpp - the cuDNN entry points of a CUDA build without cuDNN:
-// cudnn_enabled() is false, so tensor/cuda/conv.cpp always takes its im2col + cuBLAS path.
+// tensor/cuda/conv_without_cudnn.cpp - the cuDNN entry points of a build without cuDNN (a CUDA
+// build configured without it, and every CPU-only build): cudnn_enabled() is false, so
+// tensor/cuda/conv.cpp always takes its im2col + cuBLAS path.
 #include "tensor/cuda/conv_cudnn.h"
 
 namespace timbre::cuda {

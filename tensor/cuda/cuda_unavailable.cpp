@@ -4,7 +4,6 @@
 // one fails first - so the kernel entry points below are never reached in practice.)
 #include <string>
 
-#include "tensor/cuda/conv_cudnn.h"
 #include "tensor/cuda/cuda_kernels.h"
 #include "tensor/cuda_runtime_info.h"
 #include "tensor/error.h"
@@ -146,26 +145,6 @@ void sgd_update(const Tensor&, const Tensor&, const Tensor&, const math::SgdHype
 void adam_update(const Tensor&, const Tensor&, const Tensor&, const Tensor&,
                  const math::AdamHyperparameters&) {
   fail("adam_update");
-}
-
-// ---- tensor/cuda/conv_cudnn.h ------------------------------------------------------------------
-bool cudnn_enabled() {
-  return false;
-}
-void set_cudnn_enabled(bool) {}
-std::string cudnn_version() {
-  return "cuDNN not compiled in";
-}
-void cudnn_conv2d_forward(const Tensor&, const Tensor&, const Tensor&, const Conv2dParams&,
-                          const Tensor&) {
-  fail("cudnn_conv2d_forward");
-}
-void cudnn_conv2d_backward_input(const Tensor&, const Tensor&, const Conv2dParams&, const Tensor&) {
-  fail("cudnn_conv2d_backward_input");
-}
-void cudnn_conv2d_backward_weight(const Tensor&, const Tensor&, const Conv2dParams&,
-                                  const Tensor&) {
-  fail("cudnn_conv2d_backward_weight");
 }
 
 }  // namespace timbre::cuda

@@ -1,4 +1,5 @@
-// tensor/cuda/softmax.cu - softmax / log_softmax, and the fused softmax cross-entropy.
+// tensor/cuda/softmax.cu - softmax / log_softmax, and the fused softmax cross-entropy (whose
+// arithmetic is tensor/cross_entropy_math.h, shared with the CPU).
 //
 // One thread per row (the line of `length` values the softmax runs along): the rows of a
 // classifier's output are short (tens of classes), so three passes over a row in one thread
@@ -7,6 +8,7 @@
 // tensor/cpu/softmax.cpp: subtract the row maximum, sum the exponentials in double.
 #include <cmath>
 
+#include "tensor/cross_entropy_math.h"
 #include "tensor/cuda/cuda_check.h"
 #include "tensor/cuda/dispatch_type.cuh"
 #include "tensor/cuda/softmax_launch.h"
@@ -42,59 +44,29 @@ __global__ void softmax_kernel(const T* x, int64_t outer, int64_t length, int64_
   }
 }
 
-// The weight of class c (1 without class weights).
-template <typename T>
-__device__ T class_weight(const T* weight, int64_t c) {
-  return weight != nullptr ? weight[c] : T(1);
-}
-
-// logits: [N, C], targets: [N] -> log_probs: [N, C], losses: [N]; one thread per sample n.
-//   loss_n = (1 - s) * w[t] * (-log p[n, t]) + (s / C) * sum_c w[c] * (-log p[n, c])
+// logits: [N, C], targets: [N] -> log_probs: [N, C], losses: [N]; one thread per sample n
+// (tensor/cross_entropy_math.h, the same function as the CPU loop).
 template <typename T>
 __global__ void cross_entropy_forward_kernel(const T* logits, const int64_t* targets,
                                              const T* weight, int64_t N, int64_t C,
                                              double smoothing, T* losses, T* log_probs) {
   for (int64_t n = first_index(); n < N; n += grid_step()) {
-    const T* z = logits + n * C;
-    T* log_p = log_probs + n * C;
-    T max_value = z[0];
-    for (int64_t c = 1; c < C; ++c)
-      max_value = z[c] > max_value ? z[c] : max_value;
-    double sum = 0;
-    for (int64_t c = 0; c < C; ++c)
-      sum += exp(double(z[c] - max_value));
-    const T log_sum = static_cast<T>(::log(sum));
-    double smooth_term = 0;
-    for (int64_t c = 0; c < C; ++c) {
-      log_p[c] = z[c] - max_value - log_sum;
-      smooth_term += double(class_weight(weight, c)) * -double(log_p[c]);
-    }
-    const int64_t t = targets[n];
-    const double picked = double(class_weight(weight, t)) * -double(log_p[t]);
-    losses[n] = static_cast<T>((1.0 - smoothing) * picked + smoothing / double(C) * smooth_term);
+    losses[n] = math::cross_entropy_sample(logits + n * C, C, targets[n], weight, smoothing,
+                                           log_probs + n * C);
   }
 }
 
-// grad_losses: [N], log_probs: [N, C] -> grad_logits: [N, C]; one thread per element (n, j):
-//   d loss_n / d z_j = (1 - s) w[t] (p_j - [j == t]) + (s / C) (W p_j - w[j]),  W = sum_c w[c]
+// grad_losses: [N], log_probs: [N, C] -> grad_logits: [N, C]; one thread per entry (n, j).
+// Each thread sums the C class weights itself (C is small), which saves a pass and a copy.
 template <typename T>
 __global__ void cross_entropy_backward_kernel(const T* grad_losses, const T* log_probs,
                                               const int64_t* targets, const T* weight, int64_t N,
                                               int64_t C, double smoothing, T* grad_logits) {
+  const double total_weight = math::total_class_weight(weight, C);
   for (int64_t e = first_index(); e < N * C; e += grid_step()) {
     const int64_t n = e / C, j = e % C;
-    const int64_t t = targets[n];
-    double total_weight = double(C);
-    if (weight != nullptr) {
-      total_weight = 0;
-      for (int64_t c = 0; c < C; ++c)
-        total_weight += double(weight[c]);
-    }
-    const double p = exp(double(log_probs[e]));
-    const double picked = double(class_weight(weight, t)) * (p - (j == t ? 1.0 : 0.0));
-    const double smooth = total_weight * p - double(class_weight(weight, j));
-    const double derivative = (1.0 - smoothing) * picked + smoothing / double(C) * smooth;
-    grad_logits[e] = static_cast<T>(double(grad_losses[n]) * derivative);
+    grad_logits[e] = math::cross_entropy_gradient(grad_losses[n], log_probs[e], j, targets[n],
+                                                  weight, total_weight, C, smoothing);
   }
 }
 
