@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "layers/checkpoint.h"
+#include "tensor/cuda_runtime_info.h"
 
 namespace timbre::examples {
 
@@ -51,6 +52,13 @@ int evaluate_best(nn::Module& model, const train::ForwardFunction& forward,
   train::evaluate_and_save(predictions, classes, flags.out, song_level);
   std::printf("wrote %s/metrics.json, confusion_matrix.svg/png, curves.svg/png\n",
               flags.out.c_str());
+  const Device device = model.device();
+  if (device.is_cuda()) {  // what the caching allocator held on the GPU during the run
+    const cuda::MemoryStats stats = cuda::memory_stats(device.index);
+    std::printf("GPU memory on %s: peak %s in use by tensors, %s cached\n", device.str().c_str(),
+                cuda::format_bytes(stats.peak_bytes_in_use).c_str(),
+                cuda::format_bytes(stats.bytes_cached).c_str());
+  }
   return 0;
 }
 
