@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "audio/median_network.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
 #include "tensor/kernels.h"
@@ -128,6 +129,62 @@ void extend_reflect(const T* input, int64_t length, int64_t stride, int64_t wind
   }
 }
 
+// The median (rank window / 2) of `window` values `step` apart from `first`, by selection: for the
+// few outputs the 16-wide network of median_network.h leaves over at the end of a row.
+float median_of(const float* first, int64_t step, int64_t window, std::vector<float>& scratch) {
+  scratch.resize(static_cast<size_t>(window));
+  for (int64_t k = 0; k < window; ++k)
+    scratch[k] = first[k * step];
+  std::nth_element(scratch.begin(), scratch.begin() + window / 2, scratch.end());
+  return scratch[window / 2];
+}
+
+// float32 filters through the AVX-512 median network (median_network.h): 16 outputs at a time,
+// each computed from its whole window (so both axes read memory in order: 16 neighbouring
+// outputs of a row for Time, 16 neighbouring columns for Frequency). Same results as the sliding
+// window, since both select the element of rank window / 2.
+// in: [rows, columns] contiguous -> out: [rows, columns]
+void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, int64_t window,
+                              MedianAxis axis, float* out) {
+  if (axis == MedianAxis::Time) {
+#pragma omp parallel
+    {
+      std::vector<float> extended, scratch;
+#pragma omp for schedule(static)
+      for (int64_t r = 0; r < rows; ++r) {
+        extend_reflect(in + r * columns, columns, 1, window, extended);
+        const int64_t vectorised = columns / 16 * 16;
+        median_network_16(extended.data(), 1, window, vectorised, out + r * columns);
+        for (int64_t i = vectorised; i < columns; ++i) {
+          out[r * columns + i] = median_of(extended.data() + i, 1, window, scratch);
+        }
+      }
+    }
+    return;
+  }
+  // Frequency: the rows reflected above and below, so that window k of output row i is extended
+  // row i + k.
+  const int64_t before = window / 2;
+  std::vector<float> extended(static_cast<size_t>((rows + window - 1) * columns));
+  for (int64_t j = 0; j < rows + window - 1; ++j) {
+    std::memcpy(extended.data() + j * columns, in + reflect_index(j - before, rows) * columns,
+                static_cast<size_t>(columns) * sizeof(float));
+  }
+  const int64_t vectorised = columns / 16 * 16;
+#pragma omp parallel
+  {
+    std::vector<float> scratch;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < rows; ++i) {
+      const float* first = extended.data() + i * columns;
+      median_network_16(first, columns, window, vectorised, out + i * columns);
+      for (int64_t c = vectorised; c < columns; ++c) {
+        out[i * columns + c] = median_of(first + c, columns, window, scratch);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -153,6 +210,12 @@ Tensor median_filter_2d(const Tensor& x, int64_t window, MedianAxis axis) {
     if (rows == 0 || columns == 0) return result;
     const T* in = input.data_ptr<T>();
     T* out = result.data_ptr<T>();
+    if constexpr (std::is_same_v<T, float>) {
+      if (median_network_available() && window <= 32) {
+        median_filter_2d_network(in, rows, columns, window, axis, out);
+        return result;
+      }
+    }
     // Time: each of the `rows` rows is a contiguous sequence of `columns` samples.
     // Frequency: each of the `columns` columns is a sequence of `rows` samples, stride `columns`.
     const bool along_rows = axis == MedianAxis::Time;

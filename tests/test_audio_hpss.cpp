@@ -90,6 +90,25 @@ TEST(MedianFilter, MatchesNaiveMedianForOddAndEvenWindows) {
   }
 }
 
+// float32 filters with windows of up to 32 go through the 16-lane sorting network
+// (audio/median_network.h) where the CPU has AVX-512: several full vectors plus a tail per row.
+TEST(MedianFilter, Float32NetworkPathMatchesNaiveMedian) {
+  std::mt19937 engine(11);
+  std::uniform_int_distribution<int> small(0, 9);
+  const int64_t rows = 37, columns = 70;
+  std::vector<double> x(rows * columns);
+  for (double& v : x)
+    v = small(engine) * 0.25;
+  const Tensor input = from_vector(x, {rows, columns}, {.dtype = kFloat32});
+  for (const int64_t window : {16, 31, 32}) {
+    for (const MedianAxis axis : {MedianAxis::Time, MedianAxis::Frequency}) {
+      EXPECT_EQ(median_filter_2d(input, window, axis).to_vector<double>(),
+                naive_median(x, rows, columns, window, axis))
+          << "window " << window << (axis == MedianAxis::Time ? " time" : " frequency");
+    }
+  }
+}
+
 TEST(MedianFilter, ScipyEdgeAndEvenWindowConventions) {
   // scipy.ndimage.median_filter([1, 5, 2, 8, 3], size=3, mode='reflect') = [1, 2, 5, 3, 3]:
   // the left edge sees [1, 1, 5], the right one [8, 3, 3].
