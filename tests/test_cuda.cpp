@@ -1,16 +1,8 @@
 // CUDA tests: run only where a GPU is present; elsewhere each reports SKIPPED with the reason
 // (timbre built without CUDA, or cudaGetDeviceCount's error string). They never pass silently.
-#include "tensor/cuda_runtime_info.h"
-#include "test_helpers.h"
+#include "cuda_test_helpers.h"  // REQUIRE_GPU
 
 using namespace timbre;
-
-#define REQUIRE_GPU()                                                   \
-  do {                                                                  \
-    if (cuda::device_count() == 0) {                                    \
-      GTEST_SKIP() << "no CUDA device: " << cuda::unavailable_reason(); \
-    }                                                                   \
-  } while (false)
 
 TEST(Cuda, ReportsWhyNoDeviceIsAvailable) {
   if (cuda::device_count() > 0) {
