@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "audio/fft.h"
+#include "audio/fft_frames.h"
+#include "tensor/factories.h"
 #include "tensor/tensor.h"
 
 namespace timbre::audio {
@@ -71,6 +73,24 @@ std::vector<double> padded_signal(const Tensor& y, const StftOptions& options) {
   return signal;
 }
 
+// The fallback of rfft_frames for sizes it does not handle (not a power of two): the same
+// [bins][8] block, filled one frame at a time by rfft_windowed.
+// signal: [(count-1)*hop + n_fft], window: [n_fft] -> block_real, block_imag: [bins][8]
+void one_frame_at_a_time(const double* signal, int64_t hop, int64_t count, const double* window,
+                         int64_t n_fft, double* block_real, double* block_imag) {
+  const int64_t bins = 1 + n_fft / 2;
+  thread_local std::vector<double> spectrum_real, spectrum_imag;
+  spectrum_real.resize(bins);
+  spectrum_imag.resize(bins);
+  for (int64_t f = 0; f < count; ++f) {
+    rfft_windowed(signal + f * hop, window, n_fft, spectrum_real.data(), spectrum_imag.data());
+    for (int64_t k = 0; k < bins; ++k) {
+      block_real[k * kFrameLanes + f] = spectrum_real[k];
+      block_imag[k * kFrameLanes + f] = spectrum_imag[k];
+    }
+  }
+}
+
 // S[k, t] = rfft(window * signal[t*hop : t*hop + n_fft])[k]
 // y: [samples] -> real, imag: [1 + n_fft/2, frames]
 template <typename T>
@@ -87,39 +107,56 @@ ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
   T* out_real = result.real.data_ptr<T>();
   T* out_imag = result.imag.data_ptr<T>();
 
-  // Frames are transformed in blocks: the spectra of `block` consecutive frames are kept in a
-  // small frame-major buffer, then written out bin by bin, so each store into the [bins, frames]
-  // output touches `block` neighbouring elements instead of one element per cache line.
-  constexpr int64_t block = 16;
-  const int64_t block_count = (frames + block - 1) / block;
-  // Each frame's spectrum starts `row` doubles after the previous one. bins = 1025 doubles is
-  // just over 2 * 4096 bytes, so with a stride of `bins` the 16 spectra read together in the
-  // copy-out loop would all fall into the same few L1 cache sets and evict each other; padding
-  // the stride to a multiple of 8 doubles plus 8 (64 bytes more) spreads them over the cache.
-  const int64_t row = (bins + 7) / 8 * 8 + 8;
+  // Frames are transformed 8 at a time into [bins][8] blocks, one frame per lane (see
+  // audio/fft_frames.h), so each bin of the block is 8 neighbouring elements of the output row.
+  const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
 #pragma omp parallel
   {
-    std::vector<double> block_real(block * row), block_imag(block * row);
+    // [2][bins][8]: the block's real parts, then its imaginary parts (64-byte aligned).
+    const Tensor block = empty({2, bins * kFrameLanes}, {.dtype = DType::Float64});
+    double* block_real = block.data_ptr<double>();
+    double* block_imag = block_real + bins * kFrameLanes;
 #pragma omp for schedule(static)
     for (int64_t b = 0; b < block_count; ++b) {
-      const int64_t first = b * block;
-      const int64_t count = std::min(block, frames - first);
-      for (int64_t i = 0; i < count; ++i) {
-        // The frame is read in place from the padded signal; rfft_windowed multiplies by the
-        // window as it loads each sample (no per-frame copy).
-        const double* samples = signal.data() + (first + i) * hop;
-        rfft_windowed(samples, window.data(), n_fft, block_real.data() + i * row,
-                      block_imag.data() + i * row);
+      const int64_t first = b * kFrameLanes;
+      const int64_t count = std::min(kFrameLanes, frames - first);
+      // Each frame is read in place from the padded signal; the window multiply happens while
+      // the samples are loaded (no per-frame copy).
+      const double* samples = signal.data() + first * hop;
+      if (frame_fft_supports(n_fft)) {
+        rfft_frames(samples, hop, count, window.data(), n_fft, block_real, block_imag);
+      } else {
+        one_frame_at_a_time(samples, hop, count, window.data(), n_fft, block_real, block_imag);
       }
       for (int64_t k = 0; k < bins; ++k) {
-        for (int64_t i = 0; i < count; ++i) {
-          out_real[k * frames + first + i] = static_cast<T>(block_real[i * row + k]);
-          out_imag[k * frames + first + i] = static_cast<T>(block_imag[i * row + k]);
+        for (int64_t f = 0; f < count; ++f) {
+          out_real[k * frames + first + f] = static_cast<T>(block_real[k * kFrameLanes + f]);
+          out_imag[k * frames + first + f] = static_cast<T>(block_imag[k * kFrameLanes + f]);
         }
       }
     }
   }
   return result;
+}
+
+// The fallback of irfft_frames for sizes it does not handle (not a power of two), one frame at a
+// time by irfft. block_real, block_imag: [bins][8] -> block_frames: [n_fft][8] (first count lanes)
+void irfft_one_frame_at_a_time(const double* block_real, const double* block_imag, int64_t n_fft,
+                               int64_t count, double* block_frames) {
+  const int64_t bins = 1 + n_fft / 2;
+  thread_local std::vector<double> spectrum_real, spectrum_imag, frame;
+  spectrum_real.resize(bins);
+  spectrum_imag.resize(bins);
+  frame.resize(n_fft);
+  for (int64_t f = 0; f < count; ++f) {
+    for (int64_t k = 0; k < bins; ++k) {
+      spectrum_real[k] = block_real[k * kFrameLanes + f];
+      spectrum_imag[k] = block_imag[k * kFrameLanes + f];
+    }
+    irfft(spectrum_real.data(), spectrum_imag.data(), n_fft, frame.data());
+    for (int64_t m = 0; m < n_fft; ++m)
+      block_frames[m * kFrameLanes + f] = frame[m];
+  }
 }
 
 // Weighted overlap-add. real, imag: [bins, frames] -> y: [length]
@@ -147,28 +184,50 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
   const int64_t real_row = spectrum.real.stride(0), real_col = spectrum.real.stride(1);
   const int64_t imag_row = spectrum.imag.stride(0), imag_col = spectrum.imag.stride(1);
 
-  // Frames t and t' overlap only when |t - t'| * hop < n_fft. Frames in the same residue class
-  // t mod groups (groups = ceil(n_fft / hop)) are at least n_fft apart, so each class can be
-  // overlap-added in parallel without two threads writing the same sample.
-  const int64_t groups = (n_fft + hop - 1) / hop;
+  // Frames are inverted 8 at a time (one per lane, audio/fft_frames.h). A block of 8 frames
+  // writes the samples [first*hop, (first+7)*hop + n_fft). Blocks in the same residue class
+  // b mod groups, groups = ceil(span / (8*hop)), are far enough apart never to write the same
+  // sample, so each class is overlap-added in parallel; the result does not depend on the
+  // number of threads.
+  const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
+  const int64_t span = (kFrameLanes - 1) * hop + n_fft;
+  const int64_t groups = (span + kFrameLanes * hop - 1) / (kFrameLanes * hop);
   for (int64_t group = 0; group < groups; ++group) {
-    const int64_t members = frames > group ? (frames - group + groups - 1) / groups : 0;
+    const int64_t members = block_count > group ? (block_count - group + groups - 1) / groups : 0;
 #pragma omp parallel
     {
-      std::vector<double> column_real(bins), column_imag(bins), frame(n_fft);
+      // [3][...]: the block's spectra, real then imaginary [bins][8], and its frames [n_fft][8]
+      // (64-byte aligned, as irfft_frames requires).
+      const Tensor block =
+          zeros({2 * bins * kFrameLanes + n_fft * kFrameLanes}, {.dtype = DType::Float64});
+      double* block_real = block.data_ptr<double>();
+      double* block_imag = block_real + bins * kFrameLanes;
+      double* block_frames = block_imag + bins * kFrameLanes;
 #pragma omp for schedule(static)
       for (int64_t member = 0; member < members; ++member) {
-        const int64_t t = group + member * groups;
+        const int64_t first = (group + member * groups) * kFrameLanes;
+        const int64_t count = std::min(kFrameLanes, frames - first);
         for (int64_t k = 0; k < bins; ++k) {
-          column_real[k] = static_cast<double>(in_real[k * real_row + t * real_col]);
-          column_imag[k] = static_cast<double>(in_imag[k * imag_row + t * imag_col]);
+          for (int64_t f = 0; f < count; ++f) {
+            const int64_t t = first + f;
+            block_real[k * kFrameLanes + f] =
+                static_cast<double>(in_real[k * real_row + t * real_col]);
+            block_imag[k * kFrameLanes + f] =
+                static_cast<double>(in_imag[k * imag_row + t * imag_col]);
+          }
         }
-        irfft(column_real.data(), column_imag.data(), n_fft, frame.data());
-        double* out = sum.data() + t * hop;
-        double* out_window = window_sum.data() + t * hop;
-        for (int64_t m = 0; m < n_fft; ++m) {
-          out[m] += window[m] * frame[m];
-          out_window[m] += window[m] * window[m];
+        if (frame_fft_supports(n_fft)) {
+          irfft_frames(block_real, block_imag, n_fft, block_frames);
+        } else {
+          irfft_one_frame_at_a_time(block_real, block_imag, n_fft, count, block_frames);
+        }
+        for (int64_t f = 0; f < count; ++f) {
+          double* out = sum.data() + (first + f) * hop;
+          double* out_window = window_sum.data() + (first + f) * hop;
+          for (int64_t m = 0; m < n_fft; ++m) {
+            out[m] += window[m] * block_frames[m * kFrameLanes + f];
+            out_window[m] += window[m] * window[m];
+          }
         }
       }
     }

@@ -25,6 +25,7 @@
 #include "audio/db.h"
 #include "audio/decode.h"
 #include "audio/fft.h"
+#include "audio/fft_frames.h"
 #include "audio/stft.h"
 #include "test_helpers.h"
 
@@ -128,6 +129,79 @@ TEST(AudioFft, RejectsNonPositiveSizes) {
   EXPECT_FALSE(is_power_of_two(0));
   EXPECT_TRUE(is_power_of_two(1024));
   EXPECT_FALSE(is_power_of_two(1000));
+}
+
+// ---- Frame-batched FFT (8 frames per vector) ---------------------------------------------------
+
+// A zeroed float64 buffer of `count` doubles aligned to 64 bytes (tensor storage is).
+Tensor aligned_buffer(int64_t count) {
+  return zeros({count}, {.dtype = DType::Float64});
+}
+
+TEST(AudioFftFrames, RealFftOfEachLaneEqualsRfftWindowedBitForBit) {
+  for (int64_t n : {8, 16, 64, 256, 2048, 4096}) {
+    for (int64_t count : {1, 3, 8}) {
+      const int64_t hop = n / 4 + 1;
+      const std::vector<double> signal = random_values<double>((count - 1) * hop + n, 11 * n);
+      const std::vector<double> window = random_values<double>(n, 13 * n);
+      const int64_t bins = n / 2 + 1;
+      Tensor lanes_real = aligned_buffer(bins * kFrameLanes);
+      Tensor lanes_imag = aligned_buffer(bins * kFrameLanes);
+      rfft_frames(signal.data(), hop, count, window.data(), n, lanes_real.data_ptr<double>(),
+                  lanes_imag.data_ptr<double>());
+      for (int64_t f = 0; f < count; ++f) {
+        std::vector<double> real(bins), imag(bins);
+        rfft_windowed(signal.data() + f * hop, window.data(), n, real.data(), imag.data());
+        for (int64_t k = 0; k < bins; ++k) {
+          ASSERT_EQ(lanes_real.data_ptr<double>()[k * kFrameLanes + f], real[k])
+              << "n " << n << " count " << count << " frame " << f << " bin " << k;
+          ASSERT_EQ(lanes_imag.data_ptr<double>()[k * kFrameLanes + f], imag[k])
+              << "n " << n << " count " << count << " frame " << f << " bin " << k;
+        }
+      }
+    }
+  }
+}
+
+TEST(AudioFftFrames, InverseRealFftOfEachLaneEqualsIrfftBitForBit) {
+  for (int64_t n : {8, 32, 512, 2048}) {
+    const int64_t bins = n / 2 + 1;
+    const std::vector<double> spectrum_real = random_values<double>(bins * kFrameLanes, 17 * n);
+    const std::vector<double> spectrum_imag = random_values<double>(bins * kFrameLanes, 19 * n);
+    Tensor lanes_real = aligned_buffer(bins * kFrameLanes);
+    Tensor lanes_imag = aligned_buffer(bins * kFrameLanes);
+    std::copy(spectrum_real.begin(), spectrum_real.end(), lanes_real.data_ptr<double>());
+    std::copy(spectrum_imag.begin(), spectrum_imag.end(), lanes_imag.data_ptr<double>());
+    Tensor lanes_output = aligned_buffer(n * kFrameLanes);
+    irfft_frames(lanes_real.data_ptr<double>(), lanes_imag.data_ptr<double>(), n,
+                 lanes_output.data_ptr<double>());
+    for (int64_t f = 0; f < kFrameLanes; ++f) {
+      std::vector<double> real(bins), imag(bins), output(n);
+      for (int64_t k = 0; k < bins; ++k) {
+        real[k] = spectrum_real[k * kFrameLanes + f];
+        imag[k] = spectrum_imag[k * kFrameLanes + f];
+      }
+      irfft(real.data(), imag.data(), n, output.data());
+      for (int64_t m = 0; m < n; ++m) {
+        ASSERT_EQ(lanes_output.data_ptr<double>()[m * kFrameLanes + f], output[m])
+            << "n " << n << " frame " << f << " sample " << m;
+      }
+    }
+  }
+}
+
+TEST(AudioFftFrames, RejectsUnsupportedSizesCountsAndMisalignedBuffers) {
+  EXPECT_TRUE(frame_fft_supports(2048));
+  EXPECT_FALSE(frame_fft_supports(4));
+  EXPECT_FALSE(frame_fft_supports(1000));
+  const std::vector<double> signal(64, 1.0);
+  Tensor real = aligned_buffer(16 * kFrameLanes), imag = aligned_buffer(16 * kFrameLanes);
+  double* r = real.data_ptr<double>();
+  double* i = imag.data_ptr<double>();
+  EXPECT_ERROR_CONTAINS(rfft_frames(signal.data(), 1, 1, signal.data(), 12, r, i), "power of two");
+  EXPECT_ERROR_CONTAINS(rfft_frames(signal.data(), 1, 9, signal.data(), 16, r, i), "count");
+  EXPECT_ERROR_CONTAINS(rfft_frames(signal.data(), 1, 1, signal.data(), 16, r + 1, i), "aligned");
+  EXPECT_ERROR_CONTAINS(irfft_frames(r, i, 8, r + 1), "aligned");
 }
 
 // ---- Window and shapes --------------------------------------------------------------------------
