@@ -34,8 +34,35 @@ inline void unit_root(int64_t numerator, int64_t denominator, double& real, doub
   imag = std::sin(angle);
 }
 
+// A table of complex twiddle factors, computed in double and also kept rounded to float, so the
+// float transforms read float twiddles: the common part of the plans below.
+struct TwiddleTable {
+  std::vector<double> twiddle_real_double, twiddle_imag_double;
+  std::vector<float> twiddle_real_float, twiddle_imag_float;
+
+  // Fills the float copies from the double values (call once the double ones are computed).
+  void round_to_float() {
+    twiddle_real_float.assign(twiddle_real_double.begin(), twiddle_real_double.end());
+    twiddle_imag_float.assign(twiddle_imag_double.begin(), twiddle_imag_double.end());
+  }
+  template <typename T>
+  const T* twiddle_real() const {
+    if constexpr (std::is_same_v<T, float>)
+      return twiddle_real_float.data();
+    else
+      return twiddle_real_double.data();
+  }
+  template <typename T>
+  const T* twiddle_imag() const {
+    if constexpr (std::is_same_v<T, float>)
+      return twiddle_imag_float.data();
+    else
+      return twiddle_imag_double.data();
+  }
+};
+
 // Everything the radix-2 FFT of one power-of-two size needs, computed once.
-struct Radix2Plan {
+struct Radix2Plan : TwiddleTable {
   int64_t n;
   // The pairs (i, j), i < j, where j is i with its log2(n) bits in reverse order: swapping them
   // puts the input in the order the iterative algorithm needs. A list of pairs instead of a
@@ -47,8 +74,7 @@ struct Radix2Plan {
   // Twiddles of the stage that combines blocks of `half` points live at [half, 2*half):
   //   twiddle[half + j] = exp(-2*pi*i * j / (2*half)),  j = 0 .. half-1.
   // One array of n entries holds every stage, and each stage reads its twiddles contiguously.
-  std::vector<double> twiddle_real_double, twiddle_imag_double;  // [n]
-  std::vector<float> twiddle_real_float, twiddle_imag_float;     // [n], rounded from double
+  // twiddle_*_double, twiddle_*_float (TwiddleTable): [n]
 
   explicit Radix2Plan(int64_t size) : n(size) {
     TIMBRE_CHECK(n <= (int64_t{1} << 30), "fft: size ", n, " is too large (at most 2^30)");
@@ -69,31 +95,14 @@ struct Radix2Plan {
         unit_root(j, 2 * half, twiddle_real_double[half + j], twiddle_imag_double[half + j]);
       }
     }
-    twiddle_real_float.assign(twiddle_real_double.begin(), twiddle_real_double.end());
-    twiddle_imag_float.assign(twiddle_imag_double.begin(), twiddle_imag_double.end());
-  }
-
-  template <typename T>
-  const T* twiddle_real() const {
-    if constexpr (std::is_same_v<T, float>)
-      return twiddle_real_float.data();
-    else
-      return twiddle_real_double.data();
-  }
-  template <typename T>
-  const T* twiddle_imag() const {
-    if constexpr (std::is_same_v<T, float>)
-      return twiddle_imag_float.data();
-    else
-      return twiddle_imag_double.data();
+    round_to_float();
   }
 };
 
 // The untangling factors of the real FFT of even size n: exp(-2*pi*i*k/n), k = 0 .. n/2.
-struct RealPlan {
+struct RealPlan : TwiddleTable {
   int64_t n;
-  std::vector<double> twiddle_real_double, twiddle_imag_double;  // [n/2 + 1]
-  std::vector<float> twiddle_real_float, twiddle_imag_float;
+  // twiddle_*_double, twiddle_*_float (TwiddleTable): [n/2 + 1]
 
   explicit RealPlan(int64_t size) : n(size) {
     const int64_t bins = n / 2 + 1;
@@ -102,23 +111,7 @@ struct RealPlan {
     for (int64_t k = 0; k < bins; ++k) {
       unit_root(k, n, twiddle_real_double[k], twiddle_imag_double[k]);
     }
-    twiddle_real_float.assign(twiddle_real_double.begin(), twiddle_real_double.end());
-    twiddle_imag_float.assign(twiddle_imag_double.begin(), twiddle_imag_double.end());
-  }
-
-  template <typename T>
-  const T* twiddle_real() const {
-    if constexpr (std::is_same_v<T, float>)
-      return twiddle_real_float.data();
-    else
-      return twiddle_real_double.data();
-  }
-  template <typename T>
-  const T* twiddle_imag() const {
-    if constexpr (std::is_same_v<T, float>)
-      return twiddle_imag_float.data();
-    else
-      return twiddle_imag_double.data();
+    round_to_float();
   }
 };
 
