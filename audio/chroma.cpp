@@ -193,12 +193,20 @@ Tensor chroma_stft_from_spectrogram(const Tensor& power_spectrogram, double samp
     const T* data = s.data_ptr<T>();
     T* result = out.data_ptr<T>();
     // raw[c, t] = sum_k weights[c, k] S[k, t]   [n_chroma, n_bins] @ [n_bins, frames]
+    // The chroma weights are dense, so every row of S meets every chroma row. Frames go in
+    // chunks of 256 whose n_chroma partial rows stay in L1 while S streams through once
+    // (k outer), instead of once per chroma row; each sum still runs over k in order.
     std::vector<double> raw(static_cast<size_t>(n_chroma * frames), 0.0);
-    for (int64_t c = 0; c < n_chroma; ++c) {
+    constexpr int64_t kChunk = 256;
+    for (int64_t t0 = 0; t0 < frames; t0 += kChunk) {
+      const int64_t t1 = std::min(frames, t0 + kChunk);
       for (int64_t k = 0; k < n_bins; ++k) {
-        const double w = weights[c * n_bins + k];
-        for (int64_t t = 0; t < frames; ++t) {
-          raw[c * frames + t] += w * static_cast<double>(data[k * frames + t]);
+        const T* s_row = data + k * frames;
+        for (int64_t c = 0; c < n_chroma; ++c) {
+          const double w = weights[c * n_bins + k];
+          double* raw_row = raw.data() + c * frames;
+          for (int64_t t = t0; t < t1; ++t)
+            raw_row[t] += w * static_cast<double>(s_row[t]);
         }
       }
     }

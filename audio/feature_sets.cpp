@@ -96,8 +96,8 @@ Tensor lstm33(const Tensor& y, double sample_rate, PadMode pad_mode, int64_t max
   TIMBRE_CHECK(max_frames >= 0, "lstm33: max_frames must be >= 0 (0 keeps all), got ", max_frames);
 
   // One STFT for all four features (librosa runs the same one four times).
-  const Tensor magnitude_spectrogram = magnitude(stft(y, default_stft(pad_mode)));  // [1025, T]
-  const Tensor power_spectrogram = squared(magnitude_spectrogram);                  // [1025, T]
+  const Tensor magnitude_spectrogram = spectrogram(y, default_stft(pad_mode), 1.0);  // [1025, T]
+  const Tensor power_spectrogram = squared(magnitude_spectrogram);                   // [1025, T]
 
   // Each block is [rows, T]; centroid and contrast are float64, mfcc and chroma y's dtype.
   const Tensor blocks[] = {

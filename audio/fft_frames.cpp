@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "audio/fft.h"
 #include "audio/fft_butterflies.h"
@@ -18,66 +19,109 @@ using namespace detail;  // the plans and butterflies of audio/fft_butterflies.h
 
 namespace {
 
-// 8 doubles, one per frame, added and multiplied lane by lane (a GCC vector type: + - * work on
-// it as on a double, and a double operand is broadcast to every lane).
-typedef double Lanes __attribute__((vector_size(kFrameLanes * sizeof(double))));
-constexpr size_t kLanesBytes = sizeof(Lanes);  // 64
+// The 8 frames' values at one point of the transform, held the way the target's registers hold
+// them: one vector of 8 doubles with AVX-512, two of 4 with AVX2, four of 2 on baseline x86-64.
+// Lane f (frame f) is element f % Width of part f / Width. Memory layout: 8 doubles in frame
+// order, whatever the width, so [bins][8] arrays are arrays of FrameVector.
+//
+// Why not one GCC vector of 8 doubles for every target: where the registers are narrower, GCC
+// builds such a vector from a scalar (a twiddle factor) by storing it 8 times to the stack and
+// loading it back, which stalls on every butterfly; 4x slower on an AVX2 machine than the
+// vectors the registers hold (measured).
+template <int Width>
+struct FrameVector {
+  typedef double Native __attribute__((vector_size(Width * sizeof(double))));
+  static constexpr int kParts = kFrameLanes / Width;
+  Native part[kParts];
+};
 
-// Scratch memory for `count` Lanes, aligned to 64 bytes and kept for the thread's next call.
-// (Not std::vector<Lanes>: GCC gives Lanes the alignment of the widest registers of the
-// baseline target, 16 bytes, while the AVX-512 code needs 64.)
+// Lane by lane arithmetic, and a double operand applies to every lane, as written in the
+// butterflies of audio/fft_butterflies.h. Always inlined, so each runs in the instruction set
+// of the kernel that uses it.
+#define TIMBRE_LANE_OPERATOR \
+  template <int Width>       \
+  inline __attribute__((always_inline))
+TIMBRE_LANE_OPERATOR FrameVector<Width> operator+(FrameVector<Width> a, FrameVector<Width> b) {
+  for (int p = 0; p < FrameVector<Width>::kParts; ++p)
+    a.part[p] = a.part[p] + b.part[p];
+  return a;
+}
+TIMBRE_LANE_OPERATOR FrameVector<Width> operator-(FrameVector<Width> a, FrameVector<Width> b) {
+  for (int p = 0; p < FrameVector<Width>::kParts; ++p)
+    a.part[p] = a.part[p] - b.part[p];
+  return a;
+}
+TIMBRE_LANE_OPERATOR FrameVector<Width> operator*(FrameVector<Width> a, FrameVector<Width> b) {
+  for (int p = 0; p < FrameVector<Width>::kParts; ++p)
+    a.part[p] = a.part[p] * b.part[p];
+  return a;
+}
+TIMBRE_LANE_OPERATOR FrameVector<Width> operator-(FrameVector<Width> a) {
+  for (int p = 0; p < FrameVector<Width>::kParts; ++p)
+    a.part[p] = -a.part[p];
+  return a;
+}
+TIMBRE_LANE_OPERATOR FrameVector<Width> operator*(double s, FrameVector<Width> a) {
+  for (int p = 0; p < FrameVector<Width>::kParts; ++p)
+    a.part[p] = s * a.part[p];
+  return a;
+}
+TIMBRE_LANE_OPERATOR FrameVector<Width> operator*(FrameVector<Width> a, double s) {
+  for (int p = 0; p < FrameVector<Width>::kParts; ++p)
+    a.part[p] = a.part[p] * s;
+  return a;
+}
+#undef TIMBRE_LANE_OPERATOR
+
+// Scratch memory for `count` points of 64 bytes, aligned to 64 bytes and kept for the thread's
+// next call.
 class LaneScratch {
  public:
-  Lanes* get(int64_t count) {
+  void* get(int64_t count) {
     if (count > capacity_) {
-      memory_.reset(static_cast<Lanes*>(std::aligned_alloc(kLanesBytes, count * kLanesBytes)));
+      memory_.reset(std::aligned_alloc(kPointBytes, count * kPointBytes));
       TIMBRE_CHECK(memory_ != nullptr, "fft_frames: out of memory for ", count, " x 64 bytes");
       capacity_ = count;
     }
     return memory_.get();
   }
+  static constexpr size_t kPointBytes = kFrameLanes * sizeof(double);  // 64
 
  private:
   struct Free {
-    void operator()(Lanes* pointer) const { std::free(pointer); }
+    void operator()(void* pointer) const { std::free(pointer); }
   };
-  std::unique_ptr<Lanes, Free> memory_;
+  std::unique_ptr<void, Free> memory_;
   int64_t capacity_ = 0;
 };
 
-// GCC compiles each kernel for AVX-512 (one register per Lanes), AVX2 and AVX (two registers) and
-// baseline x86-64 (four), and picks one when the program starts. The operations and their order
-// are the same in every version (audio/CMakeLists.txt turns off fused multiply-add), so are
-// the results.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define TIMBRE_FRAME_CLONES __attribute__((target_clones("avx512f", "avx2", "avx", "default")))
-#else
-#define TIMBRE_FRAME_CLONES
-#endif
+// One round of transpose_block: rows i and i + Grain (i with bit Grain clear) swap their
+// off-diagonal blocks of Grain x Grain elements. Element c of __builtin_shuffle(a, b, mask) is
+// a[mask[c]] for mask[c] < Width, else b[mask[c] - Width], so the masks are
+//   low  (new row i):         c & Grain ? b[c - Grain] : a[c]
+//   high (new row i + Grain): c & Grain ? b[c]         : a[c + Grain]
+// C...: the columns 0 .. Width-1.
+template <int Width, int Grain, typename Native, int... C>
+inline __attribute__((always_inline)) void transpose_round(Native* rows,
+                                                           std::integer_sequence<int, C...>) {
+  typedef int64_t Index __attribute__((vector_size(Width * sizeof(int64_t))));
+  const Index low = {((C & Grain) ? Width + C - Grain : C)...};
+  const Index high = {((C & Grain) ? Width + C : C + Grain)...};
+  for (int i = 0; i < Width; ++i) {
+    if (i & Grain) continue;
+    const Native a = rows[i], b = rows[i + Grain];
+    rows[i] = __builtin_shuffle(a, b, low);
+    rows[i + Grain] = __builtin_shuffle(a, b, high);
+  }
+}
 
-// rows[i][j] <-> rows[j][i]: 8 vectors of 8 doubles transposed in three rounds of shuffles, each
-// interleaving pairs of vectors at a coarser grain (single elements, pairs, then halves).
-inline __attribute__((always_inline)) void transpose_8x8(Lanes* rows) {
-  typedef int64_t Index __attribute__((vector_size(kFrameLanes * sizeof(int64_t))));
-  // Element e of __builtin_shuffle(a, b, mask) is a[mask[e]] for mask[e] < 8, else b[mask[e] - 8].
-  const Index even_elements = {0, 8, 2, 10, 4, 12, 6, 14},
-              odd_elements = {1, 9, 3, 11, 5, 13, 7, 15};
-  const Index even_pairs = {0, 1, 8, 9, 4, 5, 12, 13}, odd_pairs = {2, 3, 10, 11, 6, 7, 14, 15};
-  const Index low_halves = {0, 1, 2, 3, 8, 9, 10, 11}, high_halves = {4, 5, 6, 7, 12, 13, 14, 15};
-  Lanes t[8], u[8];
-  for (int i = 0; i < 8; i += 2) {  // t[i] = [r_i[0] r_{i+1}[0] r_i[2] r_{i+1}[2] ...]
-    t[i] = __builtin_shuffle(rows[i], rows[i + 1], even_elements);
-    t[i + 1] = __builtin_shuffle(rows[i], rows[i + 1], odd_elements);
-  }
-  for (int i = 0; i < 8; i += 4) {  // u[i] = [r_i[0] .. r_{i+3}[0]  r_i[4] .. r_{i+3}[4]]
-    u[i] = __builtin_shuffle(t[i], t[i + 2], even_pairs);
-    u[i + 1] = __builtin_shuffle(t[i + 1], t[i + 3], even_pairs);
-    u[i + 2] = __builtin_shuffle(t[i], t[i + 2], odd_pairs);
-    u[i + 3] = __builtin_shuffle(t[i + 1], t[i + 3], odd_pairs);
-  }
-  for (int i = 0; i < 4; ++i) {  // rows[i] = [r_0[i] .. r_7[i]]
-    rows[i] = __builtin_shuffle(u[i], u[i + 4], low_halves);
-    rows[i + 4] = __builtin_shuffle(u[i], u[i + 4], high_halves);
+// rows[i][j] <-> rows[j][i] for a Width x Width block: one round per bit of the index, each
+// swapping that bit of the row index with the same bit of the column index.
+template <int Width, int Grain = 1, typename Native>
+inline __attribute__((always_inline)) void transpose_block(Native* rows) {
+  if constexpr (Grain < Width) {
+    transpose_round<Width, Grain>(rows, std::make_integer_sequence<int, Width>{});
+    transpose_block<Width, 2 * Grain>(rows);
   }
 }
 
@@ -85,6 +129,7 @@ inline __attribute__((always_inline)) void transpose_8x8(Lanes* rows) {
 // (the stages before are done) up to n, two stages per pass while two remain.
 // (real, imag): [n] in place, bit-reversed input -> natural-order DFT (imag_sign -1: inverse DFT,
 // unscaled).
+template <typename Lanes>
 inline __attribute__((always_inline)) void lane_stages(Lanes* real, Lanes* imag,
                                                        const Radix2Plan& plan, double imag_sign,
                                                        int64_t first_half) {
@@ -105,16 +150,20 @@ inline __attribute__((always_inline)) void lane_stages(Lanes* real, Lanes* imag,
   }
 }
 
-// See rfft_frames. out_real, out_imag: [n/2 + 1] Lanes.
-TIMBRE_FRAME_CLONES void rfft_frames_kernel(const double* signal, int64_t hop, int64_t count,
-                                            const double* window, int64_t n, Lanes* out_real,
-                                            Lanes* out_imag) {
+// See rfft_frames. out_real, out_imag: [n/2 + 1] points.
+template <int Width>
+inline __attribute__((always_inline)) void rfft_frames_body(const double* signal, int64_t hop,
+                                                            int64_t count, const double* window,
+                                                            int64_t n, FrameVector<Width>* out_real,
+                                                            FrameVector<Width>* out_imag) {
+  using Lanes = FrameVector<Width>;
+  using Native = typename Lanes::Native;
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const int32_t* reversed = plan.reversed.data();
   thread_local LaneScratch real_scratch, imag_scratch;
-  Lanes* z_real = real_scratch.get(half);  // [half], the packed spectra
-  Lanes* z_imag = imag_scratch.get(half);
+  Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], the packed spectra
+  Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
 
   // frame[f]: where lane f reads its samples; lanes past count repeat frame 0.
   const double* frame[kFrameLanes];
@@ -122,13 +171,21 @@ TIMBRE_FRAME_CLONES void rfft_frames_kernel(const double* signal, int64_t hop, i
     frame[f] = signal + (f < count ? f : 0) * hop;
 
   // Pack z[j] = x[2j] + i x[2j+1] (x = windowed frame), each point straight into its bit-reversed
-  // slot. Samples are read 8 at a time from each of the 8 frames (8 contiguous loads) and
-  // transposed, so each vector holds one sample position of all 8 frames.
+  // slot. 8 samples of each of the 8 frames are read as Width x Width blocks (Width contiguous
+  // samples of Width frames) and transposed, so each vector holds one sample position of Width
+  // frames: part p of samples[q] is position start + q of frames p*Width .. p*Width + Width-1.
   for (int64_t start = 0; start < n; start += kFrameLanes) {
-    Lanes samples[kFrameLanes];  // [frame][8 samples] -> [sample][8 frames]
-    for (int64_t f = 0; f < kFrameLanes; ++f)
-      std::memcpy(&samples[f], frame[f] + start, kLanesBytes);
-    transpose_8x8(samples);
+    Lanes samples[kFrameLanes];  // [sample][8 frames]
+    for (int p = 0; p < Lanes::kParts; ++p) {
+      for (int s = 0; s < Lanes::kParts; ++s) {
+        Native rows[Width];  // [frame p*Width + i][samples start + s*Width ..]
+        for (int i = 0; i < Width; ++i)
+          std::memcpy(&rows[i], frame[p * Width + i] + start + s * Width, sizeof(Native));
+        transpose_block<Width>(rows);
+        for (int j = 0; j < Width; ++j)
+          samples[s * Width + j].part[p] = rows[j];
+      }
+    }
     for (int64_t q = 0; q < kFrameLanes; q += 2) {
       const int64_t slot = reversed[(start + q) / 2];
       z_real[slot] = samples[q] * window[start + q];
@@ -147,15 +204,19 @@ TIMBRE_FRAME_CLONES void rfft_frames_kernel(const double* signal, int64_t hop, i
              half, out_real, out_imag);
 }
 
-// See irfft_frames. in_real, in_imag: [n/2 + 1] Lanes -> output: [n] Lanes.
-TIMBRE_FRAME_CLONES void irfft_frames_kernel(const Lanes* in_real, const Lanes* in_imag, int64_t n,
-                                             Lanes* output) {
+// See irfft_frames. in_real, in_imag: [n/2 + 1] points -> output: [n] points.
+template <int Width>
+inline __attribute__((always_inline)) void irfft_frames_body(const FrameVector<Width>* in_real,
+                                                             const FrameVector<Width>* in_imag,
+                                                             int64_t n,
+                                                             FrameVector<Width>* output) {
+  using Lanes = FrameVector<Width>;
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
   thread_local LaneScratch real_scratch, imag_scratch;
-  Lanes* z_real = real_scratch.get(half);  // [half], the packed spectra
-  Lanes* z_imag = imag_scratch.get(half);
+  Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], the packed spectra
+  Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
   irfft_merge(in_real, in_imag, real_plan.twiddle_real<double>(), real_plan.twiddle_imag<double>(),
               half, plan.reversed.data(), z_real, z_imag);
   lane_stages(z_real, z_imag, plan, -1.0, /*first_half=*/1);
@@ -167,9 +228,84 @@ TIMBRE_FRAME_CLONES void irfft_frames_kernel(const Lanes* in_real, const Lanes* 
   }
 }
 
+// The kernels for each instruction set (frame_kernel() picks the widest this CPU runs). The
+// operations and their order are the same in every version (audio/CMakeLists.txt turns off fused
+// multiply-add), so are the results. Everything they call is always inlined, so it is compiled
+// for the kernel's instruction set.
+using RfftKernel = void (*)(const double*, int64_t, int64_t, const double*, int64_t, double*,
+                            double*);
+using IrfftKernel = void (*)(const double*, const double*, int64_t, double*);
+
+template <int Width>
+inline __attribute__((always_inline)) void rfft_frames_width(const double* signal, int64_t hop,
+                                                             int64_t count, const double* window,
+                                                             int64_t n, double* out_real,
+                                                             double* out_imag) {
+  rfft_frames_body<Width>(signal, hop, count, window, n,
+                          reinterpret_cast<FrameVector<Width>*>(out_real),
+                          reinterpret_cast<FrameVector<Width>*>(out_imag));
+}
+template <int Width>
+inline __attribute__((always_inline)) void irfft_frames_width(const double* in_real,
+                                                              const double* in_imag, int64_t n,
+                                                              double* output) {
+  irfft_frames_body<Width>(reinterpret_cast<const FrameVector<Width>*>(in_real),
+                           reinterpret_cast<const FrameVector<Width>*>(in_imag), n,
+                           reinterpret_cast<FrameVector<Width>*>(output));
+}
+
+void rfft_frames_baseline(const double* signal, int64_t hop, int64_t count, const double* window,
+                          int64_t n, double* out_real, double* out_imag) {
+  rfft_frames_width<2>(signal, hop, count, window, n, out_real, out_imag);
+}
+void irfft_frames_baseline(const double* in_real, const double* in_imag, int64_t n,
+                           double* output) {
+  irfft_frames_width<2>(in_real, in_imag, n, output);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define TIMBRE_HAVE_FRAME_TARGETS 1
+__attribute__((target("avx512f"))) void rfft_frames_avx512(const double* signal, int64_t hop,
+                                                           int64_t count, const double* window,
+                                                           int64_t n, double* out_real,
+                                                           double* out_imag) {
+  rfft_frames_width<8>(signal, hop, count, window, n, out_real, out_imag);
+}
+__attribute__((target("avx2"))) void rfft_frames_avx2(const double* signal, int64_t hop,
+                                                      int64_t count, const double* window,
+                                                      int64_t n, double* out_real,
+                                                      double* out_imag) {
+  rfft_frames_width<4>(signal, hop, count, window, n, out_real, out_imag);
+}
+__attribute__((target("avx512f"))) void irfft_frames_avx512(const double* in_real,
+                                                            const double* in_imag, int64_t n,
+                                                            double* output) {
+  irfft_frames_width<8>(in_real, in_imag, n, output);
+}
+__attribute__((target("avx2"))) void irfft_frames_avx2(const double* in_real, const double* in_imag,
+                                                       int64_t n, double* output) {
+  irfft_frames_width<4>(in_real, in_imag, n, output);
+}
+#endif
+
+// The kernels of one instruction set.
+struct KernelPair {
+  RfftKernel rfft;
+  IrfftKernel irfft;
+};
+
+KernelPair kernels_of(FrameKernel kernel) {
+#ifdef TIMBRE_HAVE_FRAME_TARGETS
+  if (kernel == FrameKernel::Avx512) return {rfft_frames_avx512, irfft_frames_avx512};
+  if (kernel == FrameKernel::Avx2) return {rfft_frames_avx2, irfft_frames_avx2};
+#endif
+  (void)kernel;
+  return {rfft_frames_baseline, irfft_frames_baseline};
+}
+
 void check_aligned(const void* pointer, const char* op, const char* name) {
-  TIMBRE_CHECK(reinterpret_cast<uintptr_t>(pointer) % kLanesBytes == 0, op, ": ", name,
-               " must be aligned to ", kLanesBytes, " bytes");
+  TIMBRE_CHECK(reinterpret_cast<uintptr_t>(pointer) % LaneScratch::kPointBytes == 0, op, ": ", name,
+               " must be aligned to ", LaneScratch::kPointBytes, " bytes");
 }
 
 }  // namespace
@@ -178,25 +314,63 @@ bool frame_fft_supports(int64_t n) {
   return n >= 8 && is_power_of_two(n);
 }
 
+bool frame_kernel_runs_here(FrameKernel kernel) {
+#ifdef TIMBRE_HAVE_FRAME_TARGETS
+  __builtin_cpu_init();
+  if (kernel == FrameKernel::Avx512) return __builtin_cpu_supports("avx512f");
+  if (kernel == FrameKernel::Avx2) return __builtin_cpu_supports("avx2");
+  return true;
+#else
+  return kernel == FrameKernel::Baseline;
+#endif
+}
+
+FrameKernel frame_kernel() {
+  static const FrameKernel widest = [] {
+    for (FrameKernel kernel : {FrameKernel::Avx512, FrameKernel::Avx2}) {
+      if (frame_kernel_runs_here(kernel)) return kernel;
+    }
+    return FrameKernel::Baseline;
+  }();
+  return widest;
+}
+
+const char* frame_kernel_name(FrameKernel kernel) {
+  switch (kernel) {
+    case FrameKernel::Avx512:
+      return "avx512";
+    case FrameKernel::Avx2:
+      return "avx2";
+    case FrameKernel::Baseline:
+      return "baseline";
+  }
+  return "unknown";
+}
+
 void rfft_frames(const double* signal, int64_t hop, int64_t count, const double* window, int64_t n,
-                 double* out_real, double* out_imag) {
+                 double* out_real, double* out_imag, std::optional<FrameKernel> kernel) {
   TIMBRE_CHECK(frame_fft_supports(n), "rfft_frames: n must be a power of two >= 8, got ", n);
   TIMBRE_CHECK(count >= 1 && count <= kFrameLanes, "rfft_frames: count must be in [1, ",
                kFrameLanes, "], got ", count);
   TIMBRE_CHECK(hop >= 0, "rfft_frames: hop must be >= 0, got ", hop);
   check_aligned(out_real, "rfft_frames", "out_real");
   check_aligned(out_imag, "rfft_frames", "out_imag");
-  rfft_frames_kernel(signal, hop, count, window, n, reinterpret_cast<Lanes*>(out_real),
-                     reinterpret_cast<Lanes*>(out_imag));
+  const FrameKernel chosen = kernel.value_or(frame_kernel());
+  TIMBRE_CHECK(frame_kernel_runs_here(chosen), "rfft_frames: this CPU cannot run the ",
+               frame_kernel_name(chosen), " kernel");
+  kernels_of(chosen).rfft(signal, hop, count, window, n, out_real, out_imag);
 }
 
-void irfft_frames(const double* in_real, const double* in_imag, int64_t n, double* output) {
+void irfft_frames(const double* in_real, const double* in_imag, int64_t n, double* output,
+                  std::optional<FrameKernel> kernel) {
   TIMBRE_CHECK(frame_fft_supports(n), "irfft_frames: n must be a power of two >= 8, got ", n);
   check_aligned(in_real, "irfft_frames", "in_real");
   check_aligned(in_imag, "irfft_frames", "in_imag");
   check_aligned(output, "irfft_frames", "output");
-  irfft_frames_kernel(reinterpret_cast<const Lanes*>(in_real),
-                      reinterpret_cast<const Lanes*>(in_imag), n, reinterpret_cast<Lanes*>(output));
+  const FrameKernel chosen = kernel.value_or(frame_kernel());
+  TIMBRE_CHECK(frame_kernel_runs_here(chosen), "irfft_frames: this CPU cannot run the ",
+               frame_kernel_name(chosen), " kernel");
+  kernels_of(chosen).irfft(in_real, in_imag, n, output);
 }
 
 }  // namespace timbre::audio

@@ -13,11 +13,13 @@
 // Every lane does the same operations in the same order as rfft_windowed / irfft of audio/fft.h
 // on its frame, so the results are bit for bit those of the one-frame functions (tested).
 //
-// The vector code is compiled for AVX-512, AVX2 and baseline x86-64 (GCC target_clones) and the
-// CPU picks one when the program starts.
+// The vector code is compiled three times, for AVX-512 (a frame vector is one register of 8
+// doubles), AVX2 (two registers of 4) and baseline x86-64 (four SSE2 registers of 2), and the
+// widest one the CPU runs is used.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace timbre::audio {
 
@@ -27,20 +29,34 @@ inline constexpr int64_t kFrameLanes = 8;
 // True when the frame-batched transforms handle n: a power of two, at least 8.
 bool frame_fft_supports(int64_t n);
 
+// The instruction sets the kernels are compiled for. All give the same results bit for bit.
+enum class FrameKernel { Avx512, Avx2, Baseline };
+// Whether this CPU can run `kernel` (Baseline: always).
+bool frame_kernel_runs_here(FrameKernel kernel);
+// The kernel rfft_frames and irfft_frames use by default: the widest this CPU runs.
+FrameKernel frame_kernel();
+// "avx512", "avx2" or "baseline".
+const char* frame_kernel_name(FrameKernel kernel);
+
 // The rfft of count <= 8 windowed frames that start hop samples apart:
 //   frame f = signal[f*hop + m] * window[m], m = 0 .. n-1, for f = 0 .. count-1.
 // signal: [(count-1)*hop + n], window: [n]
 //   -> out_real, out_imag: [n/2 + 1][8], element [k][f] = bin k of frame f
-// Requires: frame_fft_supports(n); 1 <= count <= 8; hop >= 0; the outputs aligned to 64 bytes.
+// `kernel` picks an instruction set (tests compare them); by default frame_kernel().
+// Requires: frame_fft_supports(n); 1 <= count <= 8; hop >= 0; the outputs aligned to 64 bytes;
+//           frame_kernel_runs_here(kernel).
 // Ensures:  for f < count, column f equals rfft_windowed(frame f) bit for bit; the columns
 //           f >= count are unspecified (they repeat frame 0).
 void rfft_frames(const double* signal, int64_t hop, int64_t count, const double* window, int64_t n,
-                 double* out_real, double* out_imag);
+                 double* out_real, double* out_imag,
+                 std::optional<FrameKernel> kernel = std::nullopt);
 
 // The irfft of 8 spectra at once:
 // in_real, in_imag: [n/2 + 1][8], element [k][f] = bin k of frame f -> output: [n][8]
-// Requires: frame_fft_supports(n); all three arrays aligned to 64 bytes.
+// Requires: frame_fft_supports(n); all three arrays aligned to 64 bytes;
+//           frame_kernel_runs_here(kernel) (by default frame_kernel()).
 // Ensures:  column f of output equals irfft(column f of the input) bit for bit.
-void irfft_frames(const double* in_real, const double* in_imag, int64_t n, double* output);
+void irfft_frames(const double* in_real, const double* in_imag, int64_t n, double* output,
+                  std::optional<FrameKernel> kernel = std::nullopt);
 
 }  // namespace timbre::audio

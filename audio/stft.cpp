@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <type_traits>
@@ -91,10 +92,14 @@ void one_frame_at_a_time(const double* signal, int64_t hop, int64_t count, const
   }
 }
 
-// S[k, t] = rfft(window * signal[t*hop : t*hop + n_fft])[k]
-// y: [samples] -> real, imag: [1 + n_fft/2, frames]
-template <typename T>
-ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
+// Computes the STFT of y block by block: frames are transformed 8 at a time into [bins][8]
+// blocks, one frame per lane (see audio/fft_frames.h), and each block is handed to
+// store(first, count, block_real, block_imag), which writes frames first .. first+count-1 of
+// whatever the caller computes from the spectrum. Blocks are spread over the OpenMP threads and
+// never share a frame, so store may write its frames' columns without synchronisation.
+// y: [samples] -> per block: block_real, block_imag: [bins][8], S[k, first+f] at [k][f]
+template <typename T, typename Store>
+void for_each_frame_block(const Tensor& y, const StftOptions& options, const Store& store) {
   const int64_t n_fft = options.n_fft;
   const int64_t hop = options.hop_length;
   const int64_t bins = 1 + n_fft / 2;
@@ -102,13 +107,6 @@ ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
   const std::vector<double> signal = padded_signal<T>(y, options);
   const std::vector<double> window = frame_window(n_fft, options.win_length);
 
-  const TensorOptions out_options{.dtype = dtype_of<T>()};
-  ComplexSpectrogram result{empty({bins, frames}, out_options), empty({bins, frames}, out_options)};
-  T* out_real = result.real.data_ptr<T>();
-  T* out_imag = result.imag.data_ptr<T>();
-
-  // Frames are transformed 8 at a time into [bins][8] blocks, one frame per lane (see
-  // audio/fft_frames.h), so each bin of the block is 8 neighbouring elements of the output row.
   const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
 #pragma omp parallel
   {
@@ -128,14 +126,96 @@ ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
       } else {
         one_frame_at_a_time(samples, hop, count, window.data(), n_fft, block_real, block_imag);
       }
-      for (int64_t k = 0; k < bins; ++k) {
-        for (int64_t f = 0; f < count; ++f) {
-          out_real[k * frames + first + f] = static_cast<T>(block_real[k * kFrameLanes + f]);
-          out_imag[k * frames + first + f] = static_cast<T>(block_imag[k * kFrameLanes + f]);
-        }
-      }
+      store(first, count, block_real, block_imag);
     }
   }
+}
+
+// Stores a [bins][8] block of results as frames first .. first+count-1 of a [bins, frames]
+// output: 8 neighbouring elements of each row. The rows are far apart, so each row's values land
+// on a different cache line (and page) than the last; the lines 16 rows ahead are requested early
+// (prefetch for writing) so that the stores do not wait on memory.
+// block: [bins][8] -> out: [bins, frames], columns first .. first+count-1
+template <typename T>
+void store_block(const T* block, int64_t bins, int64_t frames, int64_t first, int64_t count,
+                 T* out) {
+  constexpr int64_t kRowsAhead = 16;
+  for (int64_t k = 0; k < bins; ++k) {
+    if (k + kRowsAhead < bins) __builtin_prefetch(out + (k + kRowsAhead) * frames + first, 1);
+    std::memcpy(out + k * frames + first, block + k * kFrameLanes, count * sizeof(T));
+  }
+}
+
+// S[k, t] = rfft(window * signal[t*hop : t*hop + n_fft])[k]
+// y: [samples] -> real, imag: [1 + n_fft/2, frames]
+template <typename T>
+ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
+  const int64_t bins = 1 + options.n_fft / 2;
+  const int64_t frames = stft_frame_count(y.size(0), options);
+  const TensorOptions out_options{.dtype = dtype_of<T>()};
+  ComplexSpectrogram result{empty({bins, frames}, out_options), empty({bins, frames}, out_options)};
+  T* out_real = result.real.data_ptr<T>();
+  T* out_imag = result.imag.data_ptr<T>();
+  for_each_frame_block<T>(
+      y, options,
+      [&](int64_t first, int64_t count, const double* block_real, const double* block_imag) {
+        thread_local std::vector<T> rounded_real, rounded_imag;  // [bins][8], the block in T
+        rounded_real.resize(bins * kFrameLanes);
+        rounded_imag.resize(bins * kFrameLanes);
+        for (int64_t i = 0; i < bins * kFrameLanes; ++i) {
+          rounded_real[i] = static_cast<T>(block_real[i]);
+          rounded_imag[i] = static_cast<T>(block_imag[i]);
+        }
+        store_block(rounded_real.data(), bins, frames, first, count, out_real);
+        store_block(rounded_imag.data(), bins, frames, first, count, out_imag);
+      });
+  return result;
+}
+
+// |S[k, t]| in T, as magnitude() computes it from stft()'s T-rounded parts.
+template <typename T>
+T magnitude_of(T real, T imag) {
+  if constexpr (std::is_same_v<T, float>) {
+    // numpy's abs of complex64 calls hypotf, which glibc (2.35 and later) evaluates as the
+    // double sqrt of the double sum of squares, rounded to float. The squares of floats are
+    // exact in double and cannot overflow, so the same expression gives the same values and,
+    // unlike the library call, vectorises.
+    const double x = real, y = imag;
+    return static_cast<float>(std::sqrt(x * x + y * y));
+  } else {
+    return std::hypot(real, imag);
+  }
+}
+
+// |S|^power straight from the blocks of the STFT, without the complex [bins, frames] pair: the
+// same values as raising magnitude(stft(y)) to the power, one pass over the output instead of
+// three. As librosa's _spectrogram: |S| first (from the parts rounded to T, as stft() stores
+// them), then raised in T; power 2 squares exactly (numpy's ** 2 is a multiplication), other
+// powers go through std::pow in double.
+// y: [samples] -> [1 + n_fft/2, frames]
+template <typename T>
+Tensor spectrogram_typed(const Tensor& y, const StftOptions& options, double power) {
+  const int64_t bins = 1 + options.n_fft / 2;
+  const int64_t frames = stft_frame_count(y.size(0), options);
+  Tensor result = empty({bins, frames}, {.dtype = dtype_of<T>()});
+  T* out = result.data_ptr<T>();
+  for_each_frame_block<T>(
+      y, options,
+      [&](int64_t first, int64_t count, const double* block_real, const double* block_imag) {
+        thread_local std::vector<T> values;  // [bins][8], the block's |S|^power
+        values.resize(bins * kFrameLanes);
+        // One contiguous loop per power, so that each vectorises.
+        for (int64_t i = 0; i < bins * kFrameLanes; ++i)
+          values[i] = magnitude_of(static_cast<T>(block_real[i]), static_cast<T>(block_imag[i]));
+        if (power == 2.0) {
+          for (int64_t i = 0; i < bins * kFrameLanes; ++i)
+            values[i] = values[i] * values[i];
+        } else if (power != 1.0) {
+          for (int64_t i = 0; i < bins * kFrameLanes; ++i)
+            values[i] = static_cast<T>(std::pow(static_cast<double>(values[i]), power));
+        }
+        store_block(values.data(), bins, frames, first, count, out);
+      });
   return result;
 }
 
@@ -323,40 +403,18 @@ Tensor magnitude(const ComplexSpectrogram& spectrum) {
     const T* im = imag.data_ptr<T>();
     T* out = result.data_ptr<T>();
     const int64_t count = real.numel();
-    if constexpr (std::is_same_v<T, float>) {
-      // numpy's abs of complex64 calls hypotf, which glibc (2.35 and later) evaluates as the
-      // double sqrt of the double sum of squares, rounded to float. The squares of floats are
-      // exact in double and cannot overflow, so the same expression gives the same values and,
-      // unlike the library call, vectorises.
 #pragma omp parallel for schedule(static)
-      for (int64_t i = 0; i < count; ++i) {
-        const double x = re[i], y = im[i];
-        out[i] = static_cast<float>(std::sqrt(x * x + y * y));
-      }
-    } else {
-#pragma omp parallel for schedule(static)
-      for (int64_t i = 0; i < count; ++i)
-        out[i] = std::hypot(re[i], im[i]);
-    }
+    for (int64_t i = 0; i < count; ++i)
+      out[i] = magnitude_of(re[i], im[i]);
     return result;
   });
 }
 
 Tensor spectrogram(const Tensor& y, const StftOptions& options, double power) {
   TIMBRE_CHECK(power > 0.0, "spectrogram: power must be positive, got ", power);
-  Tensor result = magnitude(stft(y, options));
-  if (power == 1.0) return result;
-  return dispatch_floating(result.dtype(), "spectrogram", [&]<typename T>() {
-    T* values = result.data_ptr<T>();
-    const int64_t count = result.numel();
-    // power 2 squares exactly (numpy's ** 2 is a multiplication); other powers use std::pow.
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < count; ++i) {
-      values[i] = power == 2.0 ? values[i] * values[i]
-                               : static_cast<T>(std::pow(static_cast<double>(values[i]), power));
-    }
-    return result;
-  });
+  check_signal(y, options);
+  return dispatch_floating(y.dtype(), "spectrogram",
+                           [&]<typename T>() { return spectrogram_typed<T>(y, options, power); });
 }
 
 Tensor istft(const ComplexSpectrogram& spectrum, const StftOptions& options, int64_t length) {

@@ -17,6 +17,7 @@
 //     8 ulp * 80 dB * 6e-8 = 4e-5 dB).
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -138,25 +139,38 @@ Tensor aligned_buffer(int64_t count) {
   return zeros({count}, {.dtype = DType::Float64});
 }
 
+// The kernels of every instruction set this CPU runs (baseline x86-64 always).
+std::vector<FrameKernel> kernels_that_run_here() {
+  std::vector<FrameKernel> kernels;
+  for (FrameKernel kernel : {FrameKernel::Avx512, FrameKernel::Avx2, FrameKernel::Baseline}) {
+    if (frame_kernel_runs_here(kernel)) kernels.push_back(kernel);
+  }
+  return kernels;
+}
+
 TEST(AudioFftFrames, RealFftOfEachLaneEqualsRfftWindowedBitForBit) {
-  for (int64_t n : {8, 16, 64, 256, 2048, 4096}) {
-    for (int64_t count : {1, 3, 8}) {
-      const int64_t hop = n / 4 + 1;
-      const std::vector<double> signal = random_values<double>((count - 1) * hop + n, 11 * n);
-      const std::vector<double> window = random_values<double>(n, 13 * n);
-      const int64_t bins = n / 2 + 1;
-      Tensor lanes_real = aligned_buffer(bins * kFrameLanes);
-      Tensor lanes_imag = aligned_buffer(bins * kFrameLanes);
-      rfft_frames(signal.data(), hop, count, window.data(), n, lanes_real.data_ptr<double>(),
-                  lanes_imag.data_ptr<double>());
-      for (int64_t f = 0; f < count; ++f) {
-        std::vector<double> real(bins), imag(bins);
-        rfft_windowed(signal.data() + f * hop, window.data(), n, real.data(), imag.data());
-        for (int64_t k = 0; k < bins; ++k) {
-          ASSERT_EQ(lanes_real.data_ptr<double>()[k * kFrameLanes + f], real[k])
-              << "n " << n << " count " << count << " frame " << f << " bin " << k;
-          ASSERT_EQ(lanes_imag.data_ptr<double>()[k * kFrameLanes + f], imag[k])
-              << "n " << n << " count " << count << " frame " << f << " bin " << k;
+  for (FrameKernel kernel : kernels_that_run_here()) {
+    for (int64_t n : {8, 16, 64, 256, 2048, 4096}) {
+      for (int64_t count : {1, 3, 8}) {
+        const int64_t hop = n / 4 + 1;
+        const std::vector<double> signal = random_values<double>((count - 1) * hop + n, 11 * n);
+        const std::vector<double> window = random_values<double>(n, 13 * n);
+        const int64_t bins = n / 2 + 1;
+        Tensor lanes_real = aligned_buffer(bins * kFrameLanes);
+        Tensor lanes_imag = aligned_buffer(bins * kFrameLanes);
+        rfft_frames(signal.data(), hop, count, window.data(), n, lanes_real.data_ptr<double>(),
+                    lanes_imag.data_ptr<double>(), kernel);
+        for (int64_t f = 0; f < count; ++f) {
+          std::vector<double> real(bins), imag(bins);
+          rfft_windowed(signal.data() + f * hop, window.data(), n, real.data(), imag.data());
+          for (int64_t k = 0; k < bins; ++k) {
+            ASSERT_EQ(lanes_real.data_ptr<double>()[k * kFrameLanes + f], real[k])
+                << frame_kernel_name(kernel) << " n " << n << " count " << count << " frame " << f
+                << " bin " << k;
+            ASSERT_EQ(lanes_imag.data_ptr<double>()[k * kFrameLanes + f], imag[k])
+                << frame_kernel_name(kernel) << " n " << n << " count " << count << " frame " << f
+                << " bin " << k;
+          }
         }
       }
     }
@@ -164,30 +178,45 @@ TEST(AudioFftFrames, RealFftOfEachLaneEqualsRfftWindowedBitForBit) {
 }
 
 TEST(AudioFftFrames, InverseRealFftOfEachLaneEqualsIrfftBitForBit) {
-  for (int64_t n : {8, 32, 512, 2048}) {
-    const int64_t bins = n / 2 + 1;
-    const std::vector<double> spectrum_real = random_values<double>(bins * kFrameLanes, 17 * n);
-    const std::vector<double> spectrum_imag = random_values<double>(bins * kFrameLanes, 19 * n);
-    Tensor lanes_real = aligned_buffer(bins * kFrameLanes);
-    Tensor lanes_imag = aligned_buffer(bins * kFrameLanes);
-    std::copy(spectrum_real.begin(), spectrum_real.end(), lanes_real.data_ptr<double>());
-    std::copy(spectrum_imag.begin(), spectrum_imag.end(), lanes_imag.data_ptr<double>());
-    Tensor lanes_output = aligned_buffer(n * kFrameLanes);
-    irfft_frames(lanes_real.data_ptr<double>(), lanes_imag.data_ptr<double>(), n,
-                 lanes_output.data_ptr<double>());
-    for (int64_t f = 0; f < kFrameLanes; ++f) {
-      std::vector<double> real(bins), imag(bins), output(n);
-      for (int64_t k = 0; k < bins; ++k) {
-        real[k] = spectrum_real[k * kFrameLanes + f];
-        imag[k] = spectrum_imag[k * kFrameLanes + f];
-      }
-      irfft(real.data(), imag.data(), n, output.data());
-      for (int64_t m = 0; m < n; ++m) {
-        ASSERT_EQ(lanes_output.data_ptr<double>()[m * kFrameLanes + f], output[m])
-            << "n " << n << " frame " << f << " sample " << m;
+  for (FrameKernel kernel : kernels_that_run_here()) {
+    for (int64_t n : {8, 32, 512, 2048}) {
+      const int64_t bins = n / 2 + 1;
+      const std::vector<double> spectrum_real = random_values<double>(bins * kFrameLanes, 17 * n);
+      const std::vector<double> spectrum_imag = random_values<double>(bins * kFrameLanes, 19 * n);
+      Tensor lanes_real = aligned_buffer(bins * kFrameLanes);
+      Tensor lanes_imag = aligned_buffer(bins * kFrameLanes);
+      std::copy(spectrum_real.begin(), spectrum_real.end(), lanes_real.data_ptr<double>());
+      std::copy(spectrum_imag.begin(), spectrum_imag.end(), lanes_imag.data_ptr<double>());
+      Tensor lanes_output = aligned_buffer(n * kFrameLanes);
+      irfft_frames(lanes_real.data_ptr<double>(), lanes_imag.data_ptr<double>(), n,
+                   lanes_output.data_ptr<double>(), kernel);
+      for (int64_t f = 0; f < kFrameLanes; ++f) {
+        std::vector<double> real(bins), imag(bins), output(n);
+        for (int64_t k = 0; k < bins; ++k) {
+          real[k] = spectrum_real[k * kFrameLanes + f];
+          imag[k] = spectrum_imag[k * kFrameLanes + f];
+        }
+        irfft(real.data(), imag.data(), n, output.data());
+        for (int64_t m = 0; m < n; ++m) {
+          ASSERT_EQ(lanes_output.data_ptr<double>()[m * kFrameLanes + f], output[m])
+              << frame_kernel_name(kernel) << " n " << n << " frame " << f << " sample " << m;
+        }
       }
     }
   }
+}
+
+TEST(AudioFftFrames, TheDefaultKernelIsTheWidestThisCpuRuns) {
+  EXPECT_TRUE(frame_kernel_runs_here(FrameKernel::Baseline));
+  EXPECT_TRUE(frame_kernel_runs_here(frame_kernel()));
+  if (frame_kernel_runs_here(FrameKernel::Avx512)) {
+    EXPECT_EQ(frame_kernel(), FrameKernel::Avx512);
+  } else if (frame_kernel_runs_here(FrameKernel::Avx2)) {
+    EXPECT_EQ(frame_kernel(), FrameKernel::Avx2);
+  } else {
+    EXPECT_EQ(frame_kernel(), FrameKernel::Baseline);
+  }
+  std::cout << "frame FFT kernel on this CPU: " << frame_kernel_name(frame_kernel()) << "\n";
 }
 
 TEST(AudioFftFrames, RejectsUnsupportedSizesCountsAndMisalignedBuffers) {
@@ -202,6 +231,11 @@ TEST(AudioFftFrames, RejectsUnsupportedSizesCountsAndMisalignedBuffers) {
   EXPECT_ERROR_CONTAINS(rfft_frames(signal.data(), 1, 9, signal.data(), 16, r, i), "count");
   EXPECT_ERROR_CONTAINS(rfft_frames(signal.data(), 1, 1, signal.data(), 16, r + 1, i), "aligned");
   EXPECT_ERROR_CONTAINS(irfft_frames(r, i, 8, r + 1), "aligned");
+  if (!frame_kernel_runs_here(FrameKernel::Avx512)) {
+    EXPECT_ERROR_CONTAINS(
+        rfft_frames(signal.data(), 1, 1, signal.data(), 16, r, i, FrameKernel::Avx512),
+        "cannot run the avx512 kernel");
+  }
 }
 
 // ---- Window and shapes --------------------------------------------------------------------------
