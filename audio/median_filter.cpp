@@ -130,7 +130,7 @@ void extend_reflect(const T* input, int64_t length, int64_t stride, int64_t wind
 }
 
 // The median (rank window / 2) of `window` values `step` apart from `first`, by selection: for the
-// few outputs the 16-wide network of median_network.h leaves over at the end of a row.
+// few outputs the vector network of median_network.h leaves over at the end of a row.
 float median_of(const float* first, int64_t step, int64_t window, std::vector<float>& scratch) {
   scratch.resize(static_cast<size_t>(window));
   for (int64_t k = 0; k < window; ++k)
@@ -139,13 +139,14 @@ float median_of(const float* first, int64_t step, int64_t window, std::vector<fl
   return scratch[window / 2];
 }
 
-// float32 filters through the AVX-512 median network (median_network.h): 16 outputs at a time,
-// each computed from its whole window (so both axes read memory in order: 16 neighbouring
-// outputs of a row for Time, 16 neighbouring columns for Frequency). Same results as the sliding
-// window, since both select the element of rank window / 2.
-// in: [rows, columns] contiguous -> out: [rows, columns]
+// float32 filters through the median network (median_network.h): 16 outputs at a time with
+// AVX-512, 8 with AVX2, each computed from its whole window (so both axes read memory in order:
+// neighbouring outputs of a row for Time, neighbouring columns for Frequency). Same results as the
+// sliding window, since both select the element of rank window / 2. in: [rows, columns] contiguous
+// -> out: [rows, columns]
 void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, int64_t window,
                               MedianAxis axis, float* out) {
+  const int64_t lanes = median_network_lanes();
   if (axis == MedianAxis::Time) {
 #pragma omp parallel
     {
@@ -153,8 +154,8 @@ void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, in
 #pragma omp for schedule(static)
       for (int64_t r = 0; r < rows; ++r) {
         extend_reflect(in + r * columns, columns, 1, window, extended);
-        const int64_t vectorised = columns / 16 * 16;
-        median_network_16(extended.data(), 1, window, vectorised, out + r * columns);
+        const int64_t vectorised = columns / lanes * lanes;
+        median_network(extended.data(), 1, window, vectorised, out + r * columns);
         for (int64_t i = vectorised; i < columns; ++i) {
           out[r * columns + i] = median_of(extended.data() + i, 1, window, scratch);
         }
@@ -170,14 +171,14 @@ void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, in
     std::memcpy(extended.data() + j * columns, in + reflect_index(j - before, rows) * columns,
                 static_cast<size_t>(columns) * sizeof(float));
   }
-  const int64_t vectorised = columns / 16 * 16;
+  const int64_t vectorised = columns / lanes * lanes;
 #pragma omp parallel
   {
     std::vector<float> scratch;
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < rows; ++i) {
       const float* first = extended.data() + i * columns;
-      median_network_16(first, columns, window, vectorised, out + i * columns);
+      median_network(first, columns, window, vectorised, out + i * columns);
       for (int64_t c = vectorised; c < columns; ++c) {
         out[i * columns + c] = median_of(first + c, columns, window, scratch);
       }
@@ -211,7 +212,7 @@ Tensor median_filter_2d(const Tensor& x, int64_t window, MedianAxis axis) {
     const T* in = input.data_ptr<T>();
     T* out = result.data_ptr<T>();
     if constexpr (std::is_same_v<T, float>) {
-      if (median_network_available() && window <= 32) {
+      if (median_network_lanes() > 0 && window <= 32) {
         median_filter_2d_network(in, rows, columns, window, axis, out);
         return result;
       }

@@ -1,19 +1,18 @@
 // audio/median_network.cpp - see median_network.h.
 //
-// Only the function that uses AVX-512 is compiled for it (a GCC target attribute), and it is
-// called only after asking the CPU, so the library still runs on any x86-64.
+// Only the functions that use AVX-512 and AVX2 are compiled for them (GCC target attributes), and
+// they are called only after asking the CPU, so the library still runs on any x86-64.
 #include "audio/median_network.h"
 
 #include <array>
+#include <cstring>
 #include <limits>
 #include <utility>
 
+#include "tensor/error.h"
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#include <immintrin.h>
 #define TIMBRE_HAVE_MEDIAN_NETWORK 1
-// GCC 12 warns inside its own _mm512_min_ps/_mm512_max_ps, which pass an _mm512_undefined_ps()
-// as the (unused) merge source of the unmasked instruction: a known false positive.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #else
 #define TIMBRE_HAVE_MEDIAN_NETWORK 0
 #endif
@@ -78,56 +77,101 @@ constexpr PrunedNetwork pruned_network(int window) {
 constexpr int kHpssWindow = 31;
 constexpr PrunedNetwork kMedianOf31 = pruned_network(kHpssWindow);
 
-}  // namespace
-
-#if TIMBRE_HAVE_MEDIAN_NETWORK
-
-bool median_network_available() {
-  static const bool available = __builtin_cpu_supports("avx512f");
-  return available;
-}
-
-__attribute__((target("avx512f"))) void median_network_16(const float* first, int64_t step,
-                                                          int64_t window, int64_t count,
-                                                          float* output) {
+// The medians of `Lanes` windows at a time, lane i of each vector belonging to window i. A GCC
+// vector of floats: `a < b ? a : b` compiles to one min instruction (vminps), `a > b ? a : b` to
+// one max (no NaN among the values, so either form picks the same value).
+template <int Lanes>
+inline __attribute__((always_inline)) void network_medians(const float* first, int64_t step,
+                                                           int64_t window, int64_t count,
+                                                           float* output) {
+  typedef float Vector __attribute__((vector_size(Lanes * sizeof(float))));
   if (window == kHpssWindow) {
-    for (int64_t i = 0; i < count; i += 16) {
-      __m512 v[kInputs];
+    for (int64_t i = 0; i < count; i += Lanes) {
+      Vector v[kInputs];
       for (int k = 0; k < kHpssWindow; ++k)
-        v[k] = _mm512_loadu_ps(first + i + k * step);
+        std::memcpy(&v[k], first + i + k * step, sizeof(Vector));
 #pragma GCC unroll 191
       for (int s = 0; s < kMedianOf31.count; ++s) {
         const PrunedStep& p = kMedianOf31.steps[s];
-        const __m512 low = _mm512_min_ps(v[p.low_wire], v[p.high_wire]);
-        if (p.keep_max) v[p.high_wire] = _mm512_max_ps(v[p.low_wire], v[p.high_wire]);
-        if (p.keep_min) v[p.low_wire] = low;
+        const Vector a = v[p.low_wire], b = v[p.high_wire];
+        if (p.keep_max) v[p.high_wire] = a > b ? a : b;
+        if (p.keep_min) v[p.low_wire] = a < b ? a : b;
       }
-      _mm512_storeu_ps(output + i, v[kHpssWindow / 2]);
+      std::memcpy(output + i, &v[kHpssWindow / 2], sizeof(Vector));
     }
     return;
   }
-  const __m512 infinity = _mm512_set1_ps(std::numeric_limits<float>::infinity());
-  for (int64_t i = 0; i < count; i += 16) {
-    __m512 v[kInputs];
+  const float infinity = std::numeric_limits<float>::infinity();
+  for (int64_t i = 0; i < count; i += Lanes) {
+    Vector v[kInputs];
     for (int k = 0; k < kInputs; ++k) {
-      v[k] = k < window ? _mm512_loadu_ps(first + i + k * step) : infinity;
+      if (k < window) {
+        std::memcpy(&v[k], first + i + k * step, sizeof(Vector));
+      } else {
+        v[k] = Vector{} + infinity;
+      }
     }
 #pragma GCC unroll 191
     for (int s = 0; s < kSteps; ++s) {
-      const __m512 low = _mm512_min_ps(v[kNetwork[s].first], v[kNetwork[s].second]);
-      v[kNetwork[s].second] = _mm512_max_ps(v[kNetwork[s].first], v[kNetwork[s].second]);
-      v[kNetwork[s].first] = low;
+      const Vector a = v[kNetwork[s].first], b = v[kNetwork[s].second];
+      v[kNetwork[s].first] = a < b ? a : b;
+      v[kNetwork[s].second] = a > b ? a : b;
     }
-    _mm512_storeu_ps(output + i, v[window / 2]);
+    std::memcpy(output + i, &v[window / 2], sizeof(Vector));
+  }
+}
+
+#if TIMBRE_HAVE_MEDIAN_NETWORK
+
+// 16 windows per vector with AVX-512 (32 registers: the 31 wires fit), 8 with AVX2 (16
+// registers: some wires wait in L1, still well ahead of the sliding window).
+__attribute__((target("avx512f"))) void median_network_avx512(const float* first, int64_t step,
+                                                              int64_t window, int64_t count,
+                                                              float* output) {
+  network_medians<16>(first, step, window, count, output);
+}
+__attribute__((target("avx2"))) void median_network_avx2(const float* first, int64_t step,
+                                                         int64_t window, int64_t count,
+                                                         float* output) {
+  network_medians<8>(first, step, window, count, output);
+}
+
+}  // namespace
+
+int64_t median_network_lanes() {
+  static const int64_t lanes = [] {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 16;
+    if (__builtin_cpu_supports("avx2")) return 8;
+    return 0;
+  }();
+  return lanes;
+}
+
+void median_network(const float* first, int64_t step, int64_t window, int64_t count,
+                    float* output) {
+  TIMBRE_CHECK(median_network_lanes() > 0, "median_network: this CPU has neither AVX-512 nor AVX2");
+  TIMBRE_CHECK(window >= 1 && window <= kInputs, "median_network: window must be in [1, ", kInputs,
+               "], got ", window);
+  TIMBRE_CHECK(count % median_network_lanes() == 0, "median_network: count ", count,
+               " is not a multiple of ", median_network_lanes());
+  if (median_network_lanes() == 16) {
+    median_network_avx512(first, step, window, count, output);
+  } else {
+    median_network_avx2(first, step, window, count, output);
   }
 }
 
 #else
 
-bool median_network_available() {
-  return false;
+}  // namespace
+
+int64_t median_network_lanes() {
+  return 0;
 }
-void median_network_16(const float*, int64_t, int64_t, int64_t, float*) {}
+void median_network(const float*, int64_t, int64_t, int64_t, float*) {
+  TIMBRE_CHECK(false, "median_network: not compiled for this CPU");
+}
 
 #endif
 

@@ -31,10 +31,25 @@ class Storage {
   Device device_;
 };
 
+namespace cuda {
+struct MemoryStats;  // tensor/cuda/caching_allocator.h
+}  // namespace cuda
+
 // Raw memory operations, one implementation per backend (memory.cpp picks which one).
 namespace memory {
+// CPU blocks of 1 MiB and more are 2 MiB aligned (huge pages) and, once freed, kept for reuse up
+// to a limit: 256 MiB, or TIMBRE_CPU_CACHE_MIB (0 turns the cache off; nothing is cached under
+// AddressSanitizer). See tensor/memory.cpp.
 void* allocate(std::size_t nbytes, Device device);
-void deallocate(void* pointer, Device device);
+// Requires: pointer came from allocate(nbytes, device), with the same nbytes and device.
+void deallocate(void* pointer, std::size_t nbytes, Device device);
+// The large-CPU-block cache's byte counts (bytes in use and cached, hits, raw allocations);
+// include tensor/cuda/caching_allocator.h to use them.
+cuda::MemoryStats cpu_large_block_stats();
+// Gives every cached large CPU block back to the system.
+void empty_cpu_cache();
+// The most bytes of freed large CPU blocks kept for reuse (0: the cache is off).
+std::size_t cpu_cache_limit_bytes();
 // Copies nbytes between any two devices (CPU<->CPU, CPU<->CUDA, CUDA<->CUDA).
 void copy_bytes(void* destination, Device destination_device, const void* source,
                 Device source_device, std::size_t nbytes);

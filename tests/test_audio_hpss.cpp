@@ -90,8 +90,9 @@ TEST(MedianFilter, MatchesNaiveMedianForOddAndEvenWindows) {
   }
 }
 
-// float32 filters with windows of up to 32 go through the 16-lane sorting network
-// (audio/median_network.h) where the CPU has AVX-512: several full vectors plus a tail per row.
+// float32 filters with windows of up to 32 go through the sorting network
+// (audio/median_network.h) where the CPU has AVX-512 (16 lanes) or AVX2 (8 lanes): several full
+// vectors plus a tail per row.
 TEST(MedianFilter, Float32NetworkPathMatchesNaiveMedian) {
   std::mt19937 engine(11);
   std::uniform_int_distribution<int> small(0, 9);

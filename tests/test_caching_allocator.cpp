@@ -1,11 +1,17 @@
 // The GPU's caching allocator (tensor/cuda/caching_allocator.h), tested on the CPU: the raw
 // allocator is a fake that hands out host memory and can be told to run out.
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <map>
 
 #include "tensor/cuda/caching_allocator.h"
+#include "tensor/factories.h"
+#include "tensor/storage.h"
+#include "tensor/tensor.h"
 #include "test_helpers.h"
 
+using timbre::Tensor;
 using timbre::cuda::CachingAllocator;
 using timbre::cuda::OutOfMemory;
 
@@ -19,7 +25,8 @@ struct FakeDevice {
   int raw_frees = 0;
   std::map<void*, std::size_t> blocks;
 
-  CachingAllocator make_allocator() {
+  CachingAllocator make_allocator(
+      std::size_t max_cached_bytes = std::numeric_limits<std::size_t>::max()) {
     return CachingAllocator(
         [this](std::size_t nbytes) -> void* {
           if (allocated + nbytes > limit) return nullptr;
@@ -35,7 +42,7 @@ struct FakeDevice {
           ++raw_frees;
           std::free(block);
         },
-        "fake:0");
+        "fake:0", max_cached_bytes);
   }
 };
 
@@ -171,6 +178,52 @@ TEST(CachingAllocator, DestructorReturnsTheCache) {
   }
   EXPECT_EQ(device.raw_frees, 1);
   EXPECT_TRUE(device.blocks.empty());
+}
+
+TEST(CachingAllocator, KeepsNoMoreThanItsLimitCached) {
+  FakeDevice device;
+  CachingAllocator allocator = device.make_allocator(/*max_cached_bytes=*/4 << 20);
+  void* a = allocator.allocate(3 << 20);  // both round to 4 MiB
+  void* b = allocator.allocate(3 << 20);
+  allocator.deallocate(a);  // fills the cache
+  allocator.deallocate(b);  // would exceed it: goes straight back
+  EXPECT_EQ(allocator.stats().bytes_cached, 4u << 20);
+  EXPECT_EQ(device.raw_frees, 1);
+  EXPECT_EQ(allocator.allocate(3 << 20), a);  // the cached one is still reused
+  EXPECT_EQ(allocator.stats().bytes_cached, 0u);
+  allocator.deallocate(a);
+}
+
+TEST(CachingAllocator, ALimitOfZeroCachesNothing) {
+  FakeDevice device;
+  CachingAllocator allocator = device.make_allocator(/*max_cached_bytes=*/0);
+  allocator.deallocate(allocator.allocate(1000));
+  EXPECT_EQ(device.raw_frees, 1);
+  EXPECT_EQ(allocator.stats().bytes_cached, 0u);
+  EXPECT_EQ(allocator.stats().bytes_in_use, 0u);
+}
+
+TEST(CpuLargeBlocks, AreAlignedTo2MiBAndReusedAfterFree) {
+  timbre::memory::empty_cpu_cache();
+  const std::size_t hits_before = timbre::memory::cpu_large_block_stats().cache_hits;
+  const void* first = nullptr;
+  {
+    const Tensor a = timbre::empty({1 << 20}, {.dtype = timbre::DType::Float32});  // 4 MiB
+    first = a.raw_data_ptr();
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % (2 << 20), 0u);
+  }
+  const Tensor b = timbre::empty({1 << 20}, {.dtype = timbre::DType::Float32});
+  if (timbre::memory::cpu_cache_limit_bytes() == 0) {
+    GTEST_SKIP() << "the CPU block cache is off (TIMBRE_CPU_CACHE_MIB=0 or AddressSanitizer)";
+  }
+  EXPECT_EQ(b.raw_data_ptr(), first);
+  EXPECT_EQ(timbre::memory::cpu_large_block_stats().cache_hits, hits_before + 1);
+}
+
+TEST(CpuLargeBlocks, EmptyCpuCacheReturnsTheFreeBlocks) {
+  { const Tensor a = timbre::empty({1 << 20}, {.dtype = timbre::DType::Float32}); }
+  timbre::memory::empty_cpu_cache();
+  EXPECT_EQ(timbre::memory::cpu_large_block_stats().bytes_cached, 0u);
 }
 
 TEST(FormatBytes, UsesBinaryUnits) {

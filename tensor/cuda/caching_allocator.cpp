@@ -19,10 +19,12 @@ std::string format_bytes(std::size_t bytes) {
   return text;
 }
 
-CachingAllocator::CachingAllocator(RawAllocate raw_allocate, RawFree raw_free, std::string name)
+CachingAllocator::CachingAllocator(RawAllocate raw_allocate, RawFree raw_free, std::string name,
+                                   std::size_t max_cached_bytes)
     : raw_allocate_(std::move(raw_allocate)),
       raw_free_(std::move(raw_free)),
-      name_(std::move(name)) {}
+      name_(std::move(name)),
+      max_cached_bytes_(max_cached_bytes) {}
 
 CachingAllocator::~CachingAllocator() {
   release_cached_blocks();
@@ -55,7 +57,7 @@ void* CachingAllocator::allocate(std::size_t nbytes) {
       block = raw_allocate_(size);
     }
     if (block == nullptr) {
-      throw OutOfMemory("out of GPU memory on " + name_ + ": could not allocate " +
+      throw OutOfMemory("out of memory on " + name_ + ": could not allocate " +
                         format_bytes(nbytes) + " (" + std::to_string(nbytes) + " bytes) with " +
                         format_bytes(stats_.bytes_in_use) + " in use by tensors and " +
                         format_bytes(stats_.bytes_cached) +
@@ -78,6 +80,10 @@ void CachingAllocator::deallocate(void* pointer) {
   const std::size_t size = live->second;
   live_blocks_.erase(live);
   stats_.bytes_in_use -= size;
+  if (size > max_cached_bytes_ - stats_.bytes_cached) {  // the cache is full
+    raw_free_(pointer);
+    return;
+  }
   free_blocks_.emplace(size, pointer);
   stats_.bytes_cached += size;
 }

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
@@ -48,10 +49,13 @@ std::string format_bytes(std::size_t bytes);
 class CachingAllocator {
  public:
   // raw_allocate(n) returns n bytes or nullptr when out of memory (other failures throw);
-  // raw_free(p) returns them. `name` (e.g. "cuda:0") appears in error messages.
+  // raw_free(p) returns them. `name` (e.g. "cuda:0") appears in error messages. At most
+  // max_cached_bytes are kept cached: a freed block that would exceed it goes straight back to
+  // raw_free (0: nothing is cached).
   using RawAllocate = std::function<void*(std::size_t)>;
   using RawFree = std::function<void(void*)>;
-  CachingAllocator(RawAllocate raw_allocate, RawFree raw_free, std::string name);
+  CachingAllocator(RawAllocate raw_allocate, RawFree raw_free, std::string name,
+                   std::size_t max_cached_bytes = std::numeric_limits<std::size_t>::max());
   ~CachingAllocator();  // gives every cached block back (live blocks are the caller's problem)
   CachingAllocator(const CachingAllocator&) = delete;
   CachingAllocator& operator=(const CachingAllocator&) = delete;
@@ -64,7 +68,8 @@ class CachingAllocator {
   // A block of at least nbytes (nbytes may be 0). Ensures: the block is not handed out again
   // until deallocate. Throws OutOfMemory naming the request, the bytes in use and cached.
   void* allocate(std::size_t nbytes);
-  // Returns a block from allocate() to the cache. Throws for a pointer it did not hand out.
+  // Returns a block from allocate() to the cache (or to raw_free when the cache is full).
+  // Throws for a pointer it did not hand out.
   void deallocate(void* pointer);
   // Gives every cached (free) block back to the raw allocator.
   void empty_cache();
@@ -78,6 +83,7 @@ class CachingAllocator {
   RawAllocate raw_allocate_;
   RawFree raw_free_;
   std::string name_;
+  std::size_t max_cached_bytes_;
   mutable std::mutex mutex_;
   std::multimap<std::size_t, void*> free_blocks_;       // rounded size -> cached block
   std::unordered_map<void*, std::size_t> live_blocks_;  // handed-out block -> rounded size
