@@ -277,17 +277,24 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
 #pragma omp parallel
     {
       // [3][...]: the block's spectra, real then imaginary [bins][8], and its frames [n_fft][8]
-      // (64-byte aligned, as irfft_frames requires).
+      // (64-byte aligned, as irfft_frames requires); then the frames one after another [8][n_fft].
       const Tensor block =
-          zeros({2 * bins * kFrameLanes + n_fft * kFrameLanes}, {.dtype = DType::Float64});
+          zeros({2 * bins * kFrameLanes + 2 * n_fft * kFrameLanes}, {.dtype = DType::Float64});
       double* block_real = block.data_ptr<double>();
       double* block_imag = block_real + bins * kFrameLanes;
       double* block_frames = block_imag + bins * kFrameLanes;
+      double* frame_rows = block_frames + n_fft * kFrameLanes;
 #pragma omp for schedule(static)
       for (int64_t member = 0; member < members; ++member) {
         const int64_t first = (group + member * groups) * kFrameLanes;
         const int64_t count = std::min(kFrameLanes, frames - first);
+        // Bin k of the block is 8 neighbouring columns of row k: rows far apart, so the rows 16
+        // bins ahead are requested early, as stft's stores do.
         for (int64_t k = 0; k < bins; ++k) {
+          if (k + 16 < bins) {
+            __builtin_prefetch(in_real + (k + 16) * real_row + first * real_col);
+            __builtin_prefetch(in_imag + (k + 16) * imag_row + first * imag_col);
+          }
           for (int64_t f = 0; f < count; ++f) {
             const int64_t t = first + f;
             block_real[k * kFrameLanes + f] =
@@ -301,11 +308,18 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
         } else {
           irfft_one_frame_at_a_time(block_real, block_imag, n_fft, count, block_frames);
         }
+        // [n_fft][8] -> [8][n_fft], so that the overlap-add below runs over contiguous memory
+        // and vectorises.
+        for (int64_t m = 0; m < n_fft; ++m) {
+          for (int64_t f = 0; f < kFrameLanes; ++f)
+            frame_rows[f * n_fft + m] = block_frames[m * kFrameLanes + f];
+        }
         for (int64_t f = 0; f < count; ++f) {
           double* out = sum.data() + (first + f) * hop;
           double* out_window = window_sum.data() + (first + f) * hop;
+          const double* frame = frame_rows + f * n_fft;
           for (int64_t m = 0; m < n_fft; ++m) {
-            out[m] += window[m] * block_frames[m * kFrameLanes + f];
+            out[m] += window[m] * frame[m];
             out_window[m] += window[m] * window[m];
           }
         }
