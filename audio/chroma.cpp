@@ -22,41 +22,62 @@ void check_spectrogram(const Tensor& spectrogram, double sample_rate, const char
 
 // The peak search of piptrack for one dtype T, with librosa's arithmetic: S, the thresholds, the
 // slopes and the magnitudes in T; the parabola's a and b in double (numba promotes `2 * x` and
-// `x / 2` for float32 x to float64); the pitch in double, rounded to T when stored.
-// S: [n_bins, frames] -> pitches, magnitudes: [n_bins, frames]
-template <typename T>
-void piptrack_kernel(const T* s, T* pitches, T* magnitudes, int64_t n_bins, int64_t frames,
-                     double sample_rate, double fmin, double fmax, double threshold) {
+// `x / 2` for float32 x to float64); the pitch in double, rounded to T. Calls
+// peak(k, t, pitch, magnitude) for every peak, bin by bin (row-major order). The loops run over
+// bins outside and frames inside, reading S in memory order (see audio/spectral.cpp); every
+// frame's values are the ones a column-by-column search computes.
+// S: [n_bins, frames]
+template <typename T, typename Peak>
+void for_each_pitch_peak(const T* s, int64_t n_bins, int64_t frames, double sample_rate,
+                         double fmin, double fmax, double threshold, const Peak& peak) {
   const int64_t n_fft = 2 * (n_bins - 1);
   const std::vector<double> frequency = fft_frequencies(sample_rate, n_fft);
-  std::fill(pitches, pitches + n_bins * frames, T(0));
-  std::fill(magnitudes, magnitudes + n_bins * frames, T(0));
-  std::vector<T> kept(static_cast<size_t>(n_bins));  // S with values <= the threshold set to 0
-  for (int64_t t = 0; t < frames; ++t) {
-    auto at = [&](int64_t k) { return s[k * frames + t]; };
-    T frame_max = at(0);
-    for (int64_t k = 1; k < n_bins; ++k)
-      frame_max = std::max(frame_max, at(k));
-    const T floor = static_cast<T>(threshold) * frame_max;
-    for (int64_t k = 0; k < n_bins; ++k)
-      kept[k] = at(k) > floor ? at(k) : T(0);
-    // Bins 0 and n_bins-1 are never peaks here: bin 0 compares with itself (edge padding), and
-    // the shift there is defined as 0; the frequency range excludes them in practice anyway.
-    for (int64_t k = 1; k < n_bins - 1; ++k) {
-      if (!(frequency[k] >= fmin && frequency[k] < fmax)) continue;
-      if (!(kept[k] > kept[k - 1] && kept[k] >= kept[k + 1])) continue;
-      const T above = at(k + 1), here = at(k), below = at(k - 1);
+  // floor[t] = threshold * max_k S[k, t]; values <= the floor count as 0 ("kept" values).
+  std::vector<T> floor(s, s + frames);
+  for (int64_t k = 1; k < n_bins; ++k) {
+    const T* row = s + k * frames;
+    for (int64_t t = 0; t < frames; ++t)
+      floor[t] = std::max(floor[t], row[t]);
+  }
+  for (T& value : floor)
+    value = static_cast<T>(threshold) * value;
+  // Bins 0 and n_bins-1 are never peaks here: bin 0 compares with itself (edge padding), and
+  // the shift there is defined as 0; the frequency range excludes them in practice anyway.
+  for (int64_t k = 1; k < n_bins - 1; ++k) {
+    if (!(frequency[k] >= fmin && frequency[k] < fmax)) continue;
+    const T* below_row = s + (k - 1) * frames;
+    const T* row = s + k * frames;
+    const T* above_row = s + (k + 1) * frames;
+    for (int64_t t = 0; t < frames; ++t) {
+      const T below = below_row[t], here = row[t], above = above_row[t];
+      const T kept_below = below > floor[t] ? below : T(0);
+      const T kept_here = here > floor[t] ? here : T(0);
+      const T kept_above = above > floor[t] ? above : T(0);
+      if (!(kept_here > kept_below && kept_here >= kept_above)) continue;
       const double a = static_cast<double>(static_cast<T>(above + below)) - 2.0 * here;
       const double b = static_cast<double>(static_cast<T>(above - below)) / 2.0;
       const T shift = std::fabs(b) >= std::fabs(a) ? T(0) : static_cast<T>(-b / a);
       const T slope = static_cast<T>((above - below) / T(2));  // numpy.gradient, in T
       const T skew = static_cast<T>(static_cast<T>(T(0.5) * slope) * shift);
-      pitches[k * frames + t] =
-          static_cast<T>((static_cast<double>(k) + static_cast<double>(shift)) * sample_rate /
-                         static_cast<double>(n_fft));
-      magnitudes[k * frames + t] = static_cast<T>(here + skew);
+      const T pitch = static_cast<T>((static_cast<double>(k) + static_cast<double>(shift)) *
+                                     sample_rate / static_cast<double>(n_fft));
+      peak(k, t, pitch, static_cast<T>(here + skew));
     }
   }
+}
+
+// piptrack's arrays: zero except at the peaks.
+// S: [n_bins, frames] -> pitches, magnitudes: [n_bins, frames]
+template <typename T>
+void piptrack_kernel(const T* s, T* pitches, T* magnitudes, int64_t n_bins, int64_t frames,
+                     double sample_rate, double fmin, double fmax, double threshold) {
+  std::fill(pitches, pitches + n_bins * frames, T(0));
+  std::fill(magnitudes, magnitudes + n_bins * frames, T(0));
+  for_each_pitch_peak(s, n_bins, frames, sample_rate, fmin, fmax, threshold,
+                      [&](int64_t k, int64_t t, T pitch, T magnitude) {
+                        pitches[k * frames + t] = pitch;
+                        magnitudes[k * frames + t] = magnitude;
+                      });
 }
 
 // pitch_tuning for pitches of type T, computing the residuals in T as numpy does for a T array.
@@ -103,27 +124,27 @@ template <typename T>
 double estimate_tuning_kernel(const Tensor& s, double sample_rate, double resolution,
                               int64_t bins_per_octave) {
   const int64_t n_bins = s.size(0), frames = s.size(1);
-  std::vector<T> pitches(static_cast<size_t>(n_bins * frames));
-  std::vector<T> magnitudes(pitches.size());
-  piptrack_kernel<T>(s.data_ptr<T>(), pitches.data(), magnitudes.data(), n_bins, frames,
-                     sample_rate, 150.0, 4000.0, 0.1);
-  // The median magnitude of the peaks (pitch > 0); numpy averages the two middle values in T.
-  std::vector<T> peak_magnitudes;
-  for (size_t i = 0; i < pitches.size(); ++i) {
-    if (pitches[i] > T(0)) peak_magnitudes.push_back(magnitudes[i]);
-  }
+  // The peaks of piptrack (pitch > 0), without its two mostly-zero [n_bins, frames] arrays: the
+  // median and the histogram below do not depend on the order of the peaks.
+  std::vector<T> peak_pitches, peak_magnitudes;
+  for_each_pitch_peak(s.data_ptr<T>(), n_bins, frames, sample_rate, 150.0, 4000.0, 0.1,
+                      [&](int64_t, int64_t, T pitch, T magnitude) {
+                        if (!(pitch > T(0))) return;
+                        peak_pitches.push_back(pitch);
+                        peak_magnitudes.push_back(magnitude);
+                      });
+  // The median magnitude of the peaks; numpy averages the two middle values in T.
   T median = 0;
   if (!peak_magnitudes.empty()) {
-    std::sort(peak_magnitudes.begin(), peak_magnitudes.end());
-    const size_t n = peak_magnitudes.size();
-    median = n % 2 == 1
-                 ? peak_magnitudes[n / 2]
-                 : static_cast<T>(
-                       static_cast<T>(peak_magnitudes[n / 2 - 1] + peak_magnitudes[n / 2]) / T(2));
+    std::vector<T> sorted = peak_magnitudes;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t n = sorted.size();
+    median = n % 2 == 1 ? sorted[n / 2]
+                        : static_cast<T>(static_cast<T>(sorted[n / 2 - 1] + sorted[n / 2]) / T(2));
   }
   std::vector<T> strong;  // pitches of the peaks at least as loud as the median
-  for (size_t i = 0; i < pitches.size(); ++i) {
-    if (pitches[i] > T(0) && magnitudes[i] >= median) strong.push_back(pitches[i]);
+  for (size_t i = 0; i < peak_pitches.size(); ++i) {
+    if (peak_magnitudes[i] >= median) strong.push_back(peak_pitches[i]);
   }
   return pitch_tuning_kernel<T>(strong, resolution, bins_per_octave);
 }

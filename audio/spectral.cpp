@@ -35,21 +35,35 @@ std::vector<double> bin_frequencies(double sample_rate, int64_t n_bins) {
   return fft_frequencies(sample_rate, 2 * (n_bins - 1));
 }
 
-// librosa.util.normalize(S, norm=1, axis=0) on one frame, as librosa computes it: the L1 length
-// in double, the quotient rounded back to S's dtype T (numpy writes it into an array like S).
-// S column t: [n_bins] (stride frames) -> weights: [n_bins] (double)
+// The per-frame features below are sums over the bins of each frame. numpy reduces a
+// [bins, frames] array along axis 0 row by row (each frame's sum runs over k in order), and so do
+// these kernels: the loops run over rows k outside and frames t inside, which reads S in memory
+// order and keeps many independent sums in flight (one per frame), where summing one column at
+// a time would wait on every addition in turn and touch a new cache line per bin. Each frame's
+// sum still adds the same values in the same order.
+
+// The L1 length of each frame as librosa.util.normalize(S, norm=1, axis=0) computes it, in
+// double; a silent frame (length below the smallest normal number of T) gets 1 (left as it is).
+// S: [n_bins, frames] -> length: [frames]
 template <typename T>
-void l1_normalized_column(const T* s, int64_t n_bins, int64_t frames, int64_t t,
-                          std::vector<double>& weights) {
-  double length = 0.0;
-  for (int64_t k = 0; k < n_bins; ++k)
-    length += std::fabs(static_cast<double>(s[k * frames + t]));
-  // A silent frame (length below the smallest normal number of T) is left as it is.
-  if (length < static_cast<double>(std::numeric_limits<T>::min())) length = 1.0;
+std::vector<double> l1_lengths(const T* s, int64_t n_bins, int64_t frames) {
+  std::vector<double> length(static_cast<size_t>(frames), 0.0);
   for (int64_t k = 0; k < n_bins; ++k) {
-    weights[k] =
-        static_cast<double>(static_cast<T>(static_cast<double>(s[k * frames + t]) / length));
+    const T* row = s + k * frames;
+    for (int64_t t = 0; t < frames; ++t)
+      length[t] += std::fabs(static_cast<double>(row[t]));
   }
+  for (double& value : length) {
+    if (value < static_cast<double>(std::numeric_limits<T>::min())) value = 1.0;
+  }
+  return length;
+}
+
+// The normalised S[k, t] as librosa has it: the quotient rounded back to S's dtype T (numpy
+// writes it into an array like S), read as double.
+template <typename T>
+inline double l1_normalized(T value, double length) {
+  return static_cast<double>(static_cast<T>(static_cast<double>(value) / length));
 }
 
 // centroid[t] = sum_k f_k s[k, t] with s = S normalised to sum 1 per frame.
@@ -57,14 +71,12 @@ void l1_normalized_column(const T* s, int64_t n_bins, int64_t frames, int64_t t,
 template <typename T>
 std::vector<double> centroid_kernel(const T* s, const std::vector<double>& frequency,
                                     int64_t n_bins, int64_t frames) {
-  std::vector<double> centroid(static_cast<size_t>(frames));
-  std::vector<double> weights(static_cast<size_t>(n_bins));
-  for (int64_t t = 0; t < frames; ++t) {
-    l1_normalized_column(s, n_bins, frames, t, weights);
-    double sum = 0.0;
-    for (int64_t k = 0; k < n_bins; ++k)
-      sum += frequency[k] * weights[k];
-    centroid[t] = sum;
+  const std::vector<double> length = l1_lengths(s, n_bins, frames);
+  std::vector<double> centroid(static_cast<size_t>(frames), 0.0);
+  for (int64_t k = 0; k < n_bins; ++k) {
+    const T* row = s + k * frames;
+    for (int64_t t = 0; t < frames; ++t)
+      centroid[t] += frequency[k] * l1_normalized(row[t], length[t]);
   }
   return centroid;
 }
@@ -139,22 +151,21 @@ Tensor spectral_bandwidth_from_spectrogram(const Tensor& spectrogram, double sam
     const T* data = s.data_ptr<T>();
     // S: [n_bins, frames] -> centroid, bandwidth: [frames]
     const std::vector<double> centroid = centroid_kernel<T>(data, frequency, n_bins, frames);
-    std::vector<double> bandwidth(static_cast<size_t>(frames));
-    std::vector<double> weights(static_cast<size_t>(n_bins));
-    for (int64_t t = 0; t < frames; ++t) {
-      if (norm) {
-        l1_normalized_column(data, n_bins, frames, t, weights);
-      } else {
-        for (int64_t k = 0; k < n_bins; ++k)
-          weights[k] = static_cast<double>(data[k * frames + t]);
-      }
-      double sum = 0.0;  // sum_k s[k] |f_k - centroid|^p
-      for (int64_t k = 0; k < n_bins; ++k) {
+    // sum_k s[k, t] |f_k - centroid[t]|^p, s = S normalised per frame (or S itself)
+    std::vector<double> length(static_cast<size_t>(frames), 1.0);
+    if (norm) length = l1_lengths(data, n_bins, frames);
+    std::vector<double> sum(static_cast<size_t>(frames), 0.0);
+    for (int64_t k = 0; k < n_bins; ++k) {
+      const T* row = data + k * frames;
+      for (int64_t t = 0; t < frames; ++t) {
+        const double weight = norm ? l1_normalized(row[t], length[t]) : static_cast<double>(row[t]);
         const double deviation = std::fabs(centroid[t] - frequency[k]);
-        sum += weights[k] * (p == 2.0 ? deviation * deviation : std::pow(deviation, p));
+        sum[t] += weight * (p == 2.0 ? deviation * deviation : std::pow(deviation, p));
       }
-      bandwidth[t] = p == 2.0 ? std::sqrt(sum) : std::pow(sum, 1.0 / p);
     }
+    std::vector<double> bandwidth(static_cast<size_t>(frames));
+    for (int64_t t = 0; t < frames; ++t)
+      bandwidth[t] = p == 2.0 ? std::sqrt(sum[t]) : std::pow(sum[t], 1.0 / p);
     return row_tensor(bandwidth);
   });
 }
@@ -177,21 +188,30 @@ Tensor spectral_rolloff_from_spectrogram(const Tensor& spectrogram, double sampl
   return dispatch_floating(s.dtype(), "spectral_rolloff", [&]<typename T>() {
     const T* data = s.data_ptr<T>();
     // S: [n_bins, frames] -> rolloff: [frames]
-    std::vector<double> rolloff(static_cast<size_t>(frames));
-    std::vector<T> running(static_cast<size_t>(n_bins));  // cumulative sums, in T like numpy
-    for (int64_t t = 0; t < frames; ++t) {
-      T sum = 0;
-      for (int64_t k = 0; k < n_bins; ++k) {
-        sum += data[k * frames + t];
-        running[k] = sum;
-      }
-      // numpy multiplies a T array by the Python float roll_percent in T.
-      const T threshold = static_cast<T>(roll_percent) * running[n_bins - 1];
-      int64_t first = 0;  // first bin whose running sum reaches the threshold
-      while (first < n_bins - 1 && running[first] < threshold)
-        ++first;
-      rolloff[t] = frequency[first];
+    // Two passes over S in memory order: each frame's total (the last running sum), then the
+    // running sums again, the same additions in the same order, noting the first bin whose sum
+    // reaches roll_percent of the total (numpy multiplies the T array by the Python float in T).
+    std::vector<T> running(static_cast<size_t>(frames), T(0));  // in T, like numpy's cumsum
+    for (int64_t k = 0; k < n_bins; ++k) {
+      const T* row = data + k * frames;
+      for (int64_t t = 0; t < frames; ++t)
+        running[t] += row[t];
     }
+    std::vector<T> threshold(static_cast<size_t>(frames));
+    for (int64_t t = 0; t < frames; ++t)
+      threshold[t] = static_cast<T>(roll_percent) * running[t];
+    std::fill(running.begin(), running.end(), T(0));
+    std::vector<int64_t> first(static_cast<size_t>(frames), n_bins - 1);  // the last bin if none
+    for (int64_t k = 0; k < n_bins - 1; ++k) {
+      const T* row = data + k * frames;
+      for (int64_t t = 0; t < frames; ++t) {
+        running[t] += row[t];
+        if (first[t] == n_bins - 1 && !(running[t] < threshold[t])) first[t] = k;
+      }
+    }
+    std::vector<double> rolloff(static_cast<size_t>(frames));
+    for (int64_t t = 0; t < frames; ++t)
+      rolloff[t] = frequency[first[t]];
     return row_tensor(rolloff);
   });
 }
