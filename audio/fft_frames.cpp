@@ -137,7 +137,28 @@ inline __attribute__((always_inline)) void lane_stages(Lanes* real, Lanes* imag,
   const double* twiddle_real = plan.twiddle_real<double>();
   const double* twiddle_imag = plan.twiddle_imag<double>();
   int64_t half = first_half;
-  if (half == 1) {
+  // The whole array (1024 points of 128 bytes for n_fft 2048) does not fit in L1, so each stage
+  // over all of it streams it from L2. The first stages only combine points within blocks of
+  // kL1Block points (8 KiB), so they run block by block while the block stays in L1: stages
+  // 1, 2 (first_two_stages), then the pairs (4, 8) and (16, 32). Each point goes through the same
+  // operations in the same order as stage by stage over the whole array, only the blocks are
+  // visited in another order.
+  constexpr int64_t kL1Block = 64;
+  if (half == 1 && n >= kL1Block) {
+    for (int64_t block = 0; block < n; block += kL1Block) {
+      Lanes* block_real = real + block;
+      Lanes* block_imag = imag + block;
+      for (int64_t start = 0; start < kL1Block; start += 4) {
+        first_two_stages(block_real + start, block_imag + start, block_real + start,
+                         block_imag + start, imag_sign);
+      }
+      for (int64_t block_half = 4; 4 * block_half <= kL1Block; block_half *= 4) {
+        butterfly_stage_pair(block_real, block_imag, kL1Block, block_half, twiddle_real,
+                             twiddle_imag, imag_sign);
+      }
+    }
+    half = kL1Block;
+  } else if (half == 1) {
     for (int64_t start = 0; start < n; start += 4) {
       first_two_stages(real + start, imag + start, real + start, imag + start, imag_sign);
     }
