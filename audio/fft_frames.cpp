@@ -171,14 +171,16 @@ inline __attribute__((always_inline)) void lane_stages(Lanes* real, Lanes* imag,
   }
 }
 
-// See rfft_frames. out_real, out_imag: [n/2 + 1] points.
+// See rfft_frames. out_real, out_imag: [n/2 + 1][8], read as [n/2 + 1] points.
 template <int Width>
 inline __attribute__((always_inline)) void rfft_frames_body(const double* signal, int64_t hop,
                                                             int64_t count, const double* window,
-                                                            int64_t n, FrameVector<Width>* out_real,
-                                                            FrameVector<Width>* out_imag) {
+                                                            int64_t n, double* out_real_doubles,
+                                                            double* out_imag_doubles) {
   using Lanes = FrameVector<Width>;
   using Native = typename Lanes::Native;
+  Lanes* out_real = reinterpret_cast<Lanes*>(out_real_doubles);
+  Lanes* out_imag = reinterpret_cast<Lanes*>(out_imag_doubles);
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const int32_t* reversed = plan.reversed.data();
@@ -225,13 +227,15 @@ inline __attribute__((always_inline)) void rfft_frames_body(const double* signal
              half, out_real, out_imag);
 }
 
-// See irfft_frames. in_real, in_imag: [n/2 + 1] points -> output: [n] points.
+// See irfft_frames. in_real, in_imag: [n/2 + 1][8] -> output: [n][8], read as points.
 template <int Width>
-inline __attribute__((always_inline)) void irfft_frames_body(const FrameVector<Width>* in_real,
-                                                             const FrameVector<Width>* in_imag,
-                                                             int64_t n,
-                                                             FrameVector<Width>* output) {
+inline __attribute__((always_inline)) void irfft_frames_body(const double* in_real_doubles,
+                                                             const double* in_imag_doubles,
+                                                             int64_t n, double* output_doubles) {
   using Lanes = FrameVector<Width>;
+  const Lanes* in_real = reinterpret_cast<const Lanes*>(in_real_doubles);
+  const Lanes* in_imag = reinterpret_cast<const Lanes*>(in_imag_doubles);
+  Lanes* output = reinterpret_cast<Lanes*>(output_doubles);
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
@@ -257,31 +261,13 @@ using RfftKernel = void (*)(const double*, int64_t, int64_t, const double*, int6
                             double*);
 using IrfftKernel = void (*)(const double*, const double*, int64_t, double*);
 
-template <int Width>
-inline __attribute__((always_inline)) void rfft_frames_width(const double* signal, int64_t hop,
-                                                             int64_t count, const double* window,
-                                                             int64_t n, double* out_real,
-                                                             double* out_imag) {
-  rfft_frames_body<Width>(signal, hop, count, window, n,
-                          reinterpret_cast<FrameVector<Width>*>(out_real),
-                          reinterpret_cast<FrameVector<Width>*>(out_imag));
-}
-template <int Width>
-inline __attribute__((always_inline)) void irfft_frames_width(const double* in_real,
-                                                              const double* in_imag, int64_t n,
-                                                              double* output) {
-  irfft_frames_body<Width>(reinterpret_cast<const FrameVector<Width>*>(in_real),
-                           reinterpret_cast<const FrameVector<Width>*>(in_imag), n,
-                           reinterpret_cast<FrameVector<Width>*>(output));
-}
-
 void rfft_frames_baseline(const double* signal, int64_t hop, int64_t count, const double* window,
                           int64_t n, double* out_real, double* out_imag) {
-  rfft_frames_width<2>(signal, hop, count, window, n, out_real, out_imag);
+  rfft_frames_body<2>(signal, hop, count, window, n, out_real, out_imag);
 }
 void irfft_frames_baseline(const double* in_real, const double* in_imag, int64_t n,
                            double* output) {
-  irfft_frames_width<2>(in_real, in_imag, n, output);
+  irfft_frames_body<2>(in_real, in_imag, n, output);
 }
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
@@ -290,22 +276,22 @@ __attribute__((target("avx512f"))) void rfft_frames_avx512(const double* signal,
                                                            int64_t count, const double* window,
                                                            int64_t n, double* out_real,
                                                            double* out_imag) {
-  rfft_frames_width<8>(signal, hop, count, window, n, out_real, out_imag);
+  rfft_frames_body<8>(signal, hop, count, window, n, out_real, out_imag);
 }
 __attribute__((target("avx2"))) void rfft_frames_avx2(const double* signal, int64_t hop,
                                                       int64_t count, const double* window,
                                                       int64_t n, double* out_real,
                                                       double* out_imag) {
-  rfft_frames_width<4>(signal, hop, count, window, n, out_real, out_imag);
+  rfft_frames_body<4>(signal, hop, count, window, n, out_real, out_imag);
 }
 __attribute__((target("avx512f"))) void irfft_frames_avx512(const double* in_real,
                                                             const double* in_imag, int64_t n,
                                                             double* output) {
-  irfft_frames_width<8>(in_real, in_imag, n, output);
+  irfft_frames_body<8>(in_real, in_imag, n, output);
 }
 __attribute__((target("avx2"))) void irfft_frames_avx2(const double* in_real, const double* in_imag,
                                                        int64_t n, double* output) {
-  irfft_frames_width<4>(in_real, in_imag, n, output);
+  irfft_frames_body<4>(in_real, in_imag, n, output);
 }
 #endif
 
@@ -376,9 +362,10 @@ void rfft_frames(const double* signal, int64_t hop, int64_t count, const double*
   TIMBRE_CHECK(hop >= 0, "rfft_frames: hop must be >= 0, got ", hop);
   check_aligned(out_real, "rfft_frames", "out_real");
   check_aligned(out_imag, "rfft_frames", "out_imag");
+  // frame_kernel() runs here by construction; a kernel chosen by the caller is checked.
+  TIMBRE_CHECK(!kernel || frame_kernel_runs_here(*kernel), "rfft_frames: this CPU cannot run the ",
+               frame_kernel_name(kernel.value_or(FrameKernel::Baseline)), " kernel");
   const FrameKernel chosen = kernel.value_or(frame_kernel());
-  TIMBRE_CHECK(frame_kernel_runs_here(chosen), "rfft_frames: this CPU cannot run the ",
-               frame_kernel_name(chosen), " kernel");
   kernels_of(chosen).rfft(signal, hop, count, window, n, out_real, out_imag);
 }
 
@@ -388,9 +375,10 @@ void irfft_frames(const double* in_real, const double* in_imag, int64_t n, doubl
   check_aligned(in_real, "irfft_frames", "in_real");
   check_aligned(in_imag, "irfft_frames", "in_imag");
   check_aligned(output, "irfft_frames", "output");
+  // frame_kernel() runs here by construction; a kernel chosen by the caller is checked.
+  TIMBRE_CHECK(!kernel || frame_kernel_runs_here(*kernel), "irfft_frames: this CPU cannot run the ",
+               frame_kernel_name(kernel.value_or(FrameKernel::Baseline)), " kernel");
   const FrameKernel chosen = kernel.value_or(frame_kernel());
-  TIMBRE_CHECK(frame_kernel_runs_here(chosen), "irfft_frames: this CPU cannot run the ",
-               frame_kernel_name(chosen), " kernel");
   kernels_of(chosen).irfft(in_real, in_imag, n, output);
 }
 

@@ -67,11 +67,11 @@ inline double l1_normalized(T value, double length) {
 }
 
 // centroid[t] = sum_k f_k s[k, t] with s = S normalised to sum 1 per frame.
-// S: [n_bins, frames] -> centroid: [frames] (double)
+// S: [n_bins, frames], length: [frames] (l1_lengths of S) -> centroid: [frames] (double)
 template <typename T>
 std::vector<double> centroid_kernel(const T* s, const std::vector<double>& frequency,
-                                    int64_t n_bins, int64_t frames) {
-  const std::vector<double> length = l1_lengths(s, n_bins, frames);
+                                    const std::vector<double>& length, int64_t n_bins,
+                                    int64_t frames) {
   std::vector<double> centroid(static_cast<size_t>(frames), 0.0);
   for (int64_t k = 0; k < n_bins; ++k) {
     const T* row = s + k * frames;
@@ -130,7 +130,9 @@ Tensor spectral_centroid_from_spectrogram(const Tensor& spectrogram, double samp
   const int64_t n_bins = s.size(0), frames = s.size(1);
   const std::vector<double> frequency = bin_frequencies(sample_rate, n_bins);
   return dispatch_floating(s.dtype(), "spectral_centroid", [&]<typename T>() {
-    return row_tensor(centroid_kernel<T>(s.data_ptr<T>(), frequency, n_bins, frames));
+    const T* data = s.data_ptr<T>();
+    return row_tensor(
+        centroid_kernel<T>(data, frequency, l1_lengths(data, n_bins, frames), n_bins, frames));
   });
 }
 
@@ -150,10 +152,11 @@ Tensor spectral_bandwidth_from_spectrogram(const Tensor& spectrogram, double sam
   return dispatch_floating(s.dtype(), "spectral_bandwidth", [&]<typename T>() {
     const T* data = s.data_ptr<T>();
     // S: [n_bins, frames] -> centroid, bandwidth: [frames]
-    const std::vector<double> centroid = centroid_kernel<T>(data, frequency, n_bins, frames);
+    // The centroid always uses S normalised per frame; the sum below too when norm is set.
+    const std::vector<double> length = l1_lengths(data, n_bins, frames);
+    const std::vector<double> centroid =
+        centroid_kernel<T>(data, frequency, length, n_bins, frames);
     // sum_k s[k, t] |f_k - centroid[t]|^p, s = S normalised per frame (or S itself)
-    std::vector<double> length(static_cast<size_t>(frames), 1.0);
-    if (norm) length = l1_lengths(data, n_bins, frames);
     std::vector<double> sum(static_cast<size_t>(frames), 0.0);
     for (int64_t k = 0; k < n_bins; ++k) {
       const T* row = data + k * frames;

@@ -131,6 +131,10 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
   }
 }
 
+// How many rows ahead the strided block stores (stft) and loads (istft) of a [bins, frames]
+// array ask for their cache lines.
+constexpr int64_t kPrefetchRows = 16;
+
 // Stores a [bins][8] block of results as frames first .. first+count-1 of a [bins, frames]
 // output: 8 neighbouring elements of each row. The rows are far apart, so each row's values land
 // on a different cache line (and page) than the last; the lines 16 rows ahead are requested early
@@ -139,9 +143,8 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
 template <typename T>
 void store_block(const T* block, int64_t bins, int64_t frames, int64_t first, int64_t count,
                  T* out) {
-  constexpr int64_t kRowsAhead = 16;
   for (int64_t k = 0; k < bins; ++k) {
-    if (k + kRowsAhead < bins) __builtin_prefetch(out + (k + kRowsAhead) * frames + first, 1);
+    if (k + kPrefetchRows < bins) __builtin_prefetch(out + (k + kPrefetchRows) * frames + first, 1);
     std::memcpy(out + k * frames + first, block + k * kFrameLanes, count * sizeof(T));
   }
 }
@@ -288,12 +291,12 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
       for (int64_t member = 0; member < members; ++member) {
         const int64_t first = (group + member * groups) * kFrameLanes;
         const int64_t count = std::min(kFrameLanes, frames - first);
-        // Bin k of the block is 8 neighbouring columns of row k: rows far apart, so the rows 16
-        // bins ahead are requested early, as stft's stores do.
+        // Bin k of the block is 8 neighbouring columns of row k: rows far apart, so the rows
+        // kPrefetchRows bins ahead are requested early, as stft's stores do.
         for (int64_t k = 0; k < bins; ++k) {
-          if (k + 16 < bins) {
-            __builtin_prefetch(in_real + (k + 16) * real_row + first * real_col);
-            __builtin_prefetch(in_imag + (k + 16) * imag_row + first * imag_col);
+          if (k + kPrefetchRows < bins) {
+            __builtin_prefetch(in_real + (k + kPrefetchRows) * real_row + first * real_col);
+            __builtin_prefetch(in_imag + (k + kPrefetchRows) * imag_row + first * imag_col);
           }
           for (int64_t f = 0; f < count; ++f) {
             const int64_t t = first + f;
