@@ -125,6 +125,13 @@ inline __attribute__((always_inline)) void transpose_block(Native* rows) {
   }
 }
 
+// The mask that interleaves two vectors a, b of Width elements from element `from` on:
+// (a[from], b[from], a[from + 1], b[from + 1], ...), Width elements (see transpose_round).
+template <int Width, typename Index, int... C>
+constexpr Index interleave_mask(int from, std::integer_sequence<int, C...>) {
+  return Index{((C % 2 == 0) ? from + C / 2 : Width + from + C / 2)...};
+}
+
 // The radix-2 stages of audio/fft.cpp's radix2_stages on lanes: from blocks of first_half points
 // (the stages before are done) up to n, two stages per pass while two remain.
 // (real, imag): [n] in place, bit-reversed input -> natural-order DFT (imag_sign -1: inverse DFT,
@@ -227,7 +234,7 @@ inline __attribute__((always_inline)) void rfft_frames_body(const double* signal
              half, out_real, out_imag);
 }
 
-// See irfft_frames. in_real, in_imag: [n/2 + 1][8] -> output: [n][8], read as points.
+// See irfft_frames. in_real, in_imag: [n/2 + 1][8] -> output: [8][n]
 template <int Width>
 inline __attribute__((always_inline)) void irfft_frames_body(const double* in_real_doubles,
                                                              const double* in_imag_doubles,
@@ -235,7 +242,8 @@ inline __attribute__((always_inline)) void irfft_frames_body(const double* in_re
   using Lanes = FrameVector<Width>;
   const Lanes* in_real = reinterpret_cast<const Lanes*>(in_real_doubles);
   const Lanes* in_imag = reinterpret_cast<const Lanes*>(in_imag_doubles);
-  Lanes* output = reinterpret_cast<Lanes*>(output_doubles);
+  using Native = typename Lanes::Native;
+  double* output = output_doubles;
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
@@ -245,11 +253,43 @@ inline __attribute__((always_inline)) void irfft_frames_body(const double* in_re
   irfft_merge(in_real, in_imag, real_plan.twiddle_real<double>(), real_plan.twiddle_imag<double>(),
               half, plan.reversed.data(), z_real, z_imag);
   lane_stages(z_real, z_imag, plan, -1.0, /*first_half=*/1);
-  // z[j] = x[2j] + i x[2j+1], times the inverse's 1/half (exact: a power of two).
+  // z[j] = x[2j] + i x[2j+1], times the inverse's 1/half (exact: a power of two), written frame
+  // by frame: output[f][2j] = z_real[j][f] * scale, output[f][2j + 1] = z_imag[j][f] * scale.
   const double scale = 1.0 / static_cast<double>(half);
-  for (int64_t j = 0; j < half; ++j) {
-    output[2 * j] = z_real[j] * scale;
-    output[2 * j + 1] = z_imag[j] * scale;
+  if (half < Width) {  // (n = 8 with AVX-512) too short for whole vectors: lane by lane
+    for (int64_t j = 0; j < half; ++j) {
+      const Lanes real = z_real[j] * scale, imag = z_imag[j] * scale;
+      for (int64_t f = 0; f < kFrameLanes; ++f) {
+        output[f * n + 2 * j] = real.part[f / Width][f % Width];
+        output[f * n + 2 * j + 1] = imag.part[f / Width][f % Width];
+      }
+    }
+    return;
+  }
+  // Width points j .. j + Width-1 of Width frames at a time: the Width x Width blocks of real and
+  // imaginary parts are transposed (row i: frame p*Width + i), then each frame's real and
+  // imaginary parts interleaved into its 2*Width consecutive samples.
+  typedef int64_t Index __attribute__((vector_size(Width * sizeof(int64_t))));
+  const Index low = interleave_mask<Width, Index>(0, std::make_integer_sequence<int, Width>{});
+  const Index high =
+      interleave_mask<Width, Index>(Width / 2, std::make_integer_sequence<int, Width>{});
+  for (int64_t j = 0; j < half; j += Width) {
+    for (int p = 0; p < Lanes::kParts; ++p) {
+      Native real[Width], imag[Width];  // [point j + q][frames p*Width ..]
+      for (int q = 0; q < Width; ++q) {
+        real[q] = z_real[j + q].part[p] * scale;
+        imag[q] = z_imag[j + q].part[p] * scale;
+      }
+      transpose_block<Width>(real);  // [frame p*Width + i][points j ..]
+      transpose_block<Width>(imag);
+      for (int i = 0; i < Width; ++i) {
+        double* samples = output + (p * Width + i) * n + 2 * j;
+        const Native first = __builtin_shuffle(real[i], imag[i], low);
+        const Native second = __builtin_shuffle(real[i], imag[i], high);
+        std::memcpy(samples, &first, sizeof(Native));
+        std::memcpy(samples + Width, &second, sizeof(Native));
+      }
+    }
   }
 }
 

@@ -52,10 +52,11 @@ void rfft_frames(const double* signal, int64_t hop, int64_t count, const double*
                  std::optional<FrameKernel> kernel = std::nullopt);
 
 // The irfft of 8 spectra at once:
-// in_real, in_imag: [n/2 + 1][8], element [k][f] = bin k of frame f -> output: [n][8]
+// in_real, in_imag: [n/2 + 1][8], element [k][f] = bin k of frame f
+//   -> output: [8][n], row f = the n samples of frame f (ready for the overlap-add of istft)
 // Requires: frame_fft_supports(n); all three arrays aligned to 64 bytes;
 //           frame_kernel_runs_here(kernel) (by default frame_kernel()).
-// Ensures:  column f of output equals irfft(column f of the input) bit for bit.
+// Ensures:  row f of output equals irfft(column f of the input) bit for bit.
 void irfft_frames(const double* in_real, const double* in_imag, int64_t n, double* output,
                   std::optional<FrameKernel> kernel = std::nullopt);
 

@@ -129,60 +129,57 @@ void extend_reflect(const T* input, int64_t length, int64_t stride, int64_t wind
   }
 }
 
-// The median (rank window / 2) of `window` values `step` apart from `first`, by selection: for the
-// few outputs the vector network of median_network.h leaves over at the end of a row.
-float median_of(const float* first, int64_t step, int64_t window, std::vector<float>& scratch) {
-  scratch.resize(static_cast<size_t>(window));
-  for (int64_t k = 0; k < window; ++k)
-    scratch[k] = first[k * step];
-  std::nth_element(scratch.begin(), scratch.begin() + window / 2, scratch.end());
-  return scratch[window / 2];
-}
-
-// float32 filters through the median network (median_network.h): 16 outputs at a time with
-// AVX-512, 8 with AVX2, each computed from its whole window (so both axes read memory in order:
-// neighbouring outputs of a row for Time, neighbouring columns for Frequency). Same results as the
-// sliding window, since both select the element of rank window / 2. in: [rows, columns] contiguous
-// -> out: [rows, columns]
+// float32 filters through the median networks (median_network.h), which take the medians down
+// `lanes` columns at once (16 with AVX-512, 8 with AVX2). Same results as the sliding window,
+// since both select the element of rank window / 2. in: [rows, columns] contiguous -> out: [rows,
+// columns]
 void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, int64_t window,
                               MedianAxis axis, float* out) {
   const int64_t lanes = median_network_lanes();
+  const int64_t before = window / 2;
   if (axis == MedianAxis::Time) {
+    // Each block of `lanes` rows is turned on its side: interleaved[j][l] is row r + l's
+    // (reflected) sample j - before, so the windows of a row run down a column of interleaved, and
+    // the network filters the block's rows at once. The results come back the same way.
+    const int64_t extended = columns + window - 1;
 #pragma omp parallel
     {
-      std::vector<float> extended, scratch;
+      std::vector<float> interleaved(static_cast<size_t>(extended * lanes));  // [extended, lanes]
+      std::vector<float> filtered(static_cast<size_t>(columns * lanes));      // [columns, lanes]
 #pragma omp for schedule(static)
-      for (int64_t r = 0; r < rows; ++r) {
-        extend_reflect(in + r * columns, columns, 1, window, extended);
-        const int64_t vectorised = columns / lanes * lanes;
-        median_network(extended.data(), 1, window, vectorised, out + r * columns);
-        for (int64_t i = vectorised; i < columns; ++i) {
-          out[r * columns + i] = median_of(extended.data() + i, 1, window, scratch);
+      for (int64_t r = 0; r < rows; r += lanes) {
+        const int64_t block = std::min(lanes, rows - r);
+        for (int64_t j = 0; j < extended; ++j) {
+          const float* source = in + r * columns + reflect_index(j - before, columns);
+          for (int64_t l = 0; l < block; ++l)
+            interleaved[j * lanes + l] = source[l * columns];
+        }
+        median_network_columns(interleaved.data(), lanes, window, columns, lanes, filtered.data(),
+                               lanes);
+        for (int64_t l = 0; l < block; ++l) {
+          float* row = out + (r + l) * columns;
+          for (int64_t j = 0; j < columns; ++j)
+            row[j] = filtered[j * lanes + l];
         }
       }
     }
     return;
   }
   // Frequency: the rows reflected above and below, so that window k of output row i is extended
-  // row i + k.
-  const int64_t before = window / 2;
-  std::vector<float> extended(static_cast<size_t>((rows + window - 1) * columns));
+  // row i + k; each row padded to whole vectors (the padding's medians are not stored).
+  const int64_t padded = (columns + lanes - 1) / lanes * lanes;
+  std::vector<float> extended(static_cast<size_t>((rows + window - 1) * padded));
   for (int64_t j = 0; j < rows + window - 1; ++j) {
-    std::memcpy(extended.data() + j * columns, in + reflect_index(j - before, rows) * columns,
+    std::memcpy(extended.data() + j * padded, in + reflect_index(j - before, rows) * columns,
                 static_cast<size_t>(columns) * sizeof(float));
   }
-  const int64_t vectorised = columns / lanes * lanes;
-#pragma omp parallel
-  {
-    std::vector<float> scratch;
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < rows; ++i) {
-      const float* first = extended.data() + i * columns;
-      median_network(first, columns, window, vectorised, out + i * columns);
-      for (int64_t c = vectorised; c < columns; ++c) {
-        out[i * columns + c] = median_of(first + c, columns, window, scratch);
-      }
-    }
+  // Threads take strips of whole vectors of columns.
+  const int64_t strips = padded / lanes;
+#pragma omp parallel for schedule(static)
+  for (int64_t s = 0; s < strips; ++s) {
+    const int64_t column = s * lanes;
+    median_network_columns(extended.data() + column, padded, window, rows,
+                           std::min(lanes, columns - column), out + column, columns);
   }
 }
 

@@ -134,6 +134,7 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
 // How many rows ahead the strided block stores (stft) and loads (istft) of a [bins, frames]
 // array ask for their cache lines.
 constexpr int64_t kPrefetchRows = 16;
+constexpr int64_t kIstftAhead = 48;
 
 // Stores a [bins][8] block of results as frames first .. first+count-1 of a [bins, frames]
 // output: 8 neighbouring elements of each row. The rows are far apart, so each row's values land
@@ -223,7 +224,7 @@ Tensor spectrogram_typed(const Tensor& y, const StftOptions& options, double pow
 }
 
 // The fallback of irfft_frames for sizes it does not handle (not a power of two), one frame at a
-// time by irfft. block_real, block_imag: [bins][8] -> block_frames: [n_fft][8] (first count lanes)
+// time by irfft. block_real, block_imag: [bins][8] -> block_frames: [8][n_fft] (first count rows)
 void irfft_one_frame_at_a_time(const double* block_real, const double* block_imag, int64_t n_fft,
                                int64_t count, double* block_frames) {
   const int64_t bins = 1 + n_fft / 2;
@@ -236,13 +237,67 @@ void irfft_one_frame_at_a_time(const double* block_real, const double* block_ima
       spectrum_real[k] = block_real[k * kFrameLanes + f];
       spectrum_imag[k] = block_imag[k * kFrameLanes + f];
     }
-    irfft(spectrum_real.data(), spectrum_imag.data(), n_fft, frame.data());
-    for (int64_t m = 0; m < n_fft; ++m)
-      block_frames[m * kFrameLanes + f] = frame[m];
+    irfft(spectrum_real.data(), spectrum_imag.data(), n_fft, block_frames + f * n_fft);
   }
 }
 
+// destination[0 .. 7] = source[0 .. 7] widened to double, as vectors (float32 -> float64 is exact).
+template <typename T>
+inline void widen_eight(const T* source, double* destination) {
+  if constexpr (std::is_same_v<T, double>) {
+    std::memcpy(destination, source, 8 * sizeof(double));
+  } else {
+    typedef float Floats __attribute__((vector_size(8 * sizeof(float))));
+    typedef double Doubles __attribute__((vector_size(8 * sizeof(double))));
+    Floats narrow;
+    std::memcpy(&narrow, source, sizeof(narrow));
+    const Doubles wide = __builtin_convertvector(narrow, Doubles);
+    std::memcpy(destination, &wide, sizeof(wide));
+  }
+}
+
+}  // namespace
+
+// See stft.h. Samples p in [max(n_fft, hop), frames*hop) are covered by every frame that could
+// cover them: the same offsets p - t*hop as sample p - hop, in the same order, so their sums are
+// copies of the sum hop samples earlier (exactly equal); only the first and last samples are
+// summed.
+std::vector<double> window_sum_square(const std::vector<double>& window, int64_t hop,
+                                      int64_t frames) {
+  TIMBRE_CHECK(!window.empty() && hop >= 1 && frames >= 1, "window_sum_square: need a window, ",
+               "hop >= 1 and frames >= 1, got ", window.size(), " samples, hop ", hop, ", ", frames,
+               " frames");
+  const int64_t n_fft = static_cast<int64_t>(window.size());
+  const int64_t expected = n_fft + hop * (frames - 1);
+  std::vector<double> window_sum(static_cast<size_t>(expected));
+  auto summed = [&](int64_t p) {
+    // Frames t with t*hop <= p < t*hop + n_fft, in increasing order.
+    const int64_t first = std::max<int64_t>(0, (p - n_fft + hop) / hop);
+    const int64_t last = std::min(frames - 1, p / hop);
+    double total = 0.0;
+    for (int64_t t = first; t <= last; ++t) {
+      const double w = window[p - t * hop];
+      total += w * w;
+    }
+    return total;
+  };
+  // Copies need a sum hop samples earlier: from sample max(n_fft, hop) on.
+  const int64_t periodic_begin = std::min(expected, std::max(n_fft, hop));
+  const int64_t periodic_end = std::max(periodic_begin, std::min(expected, frames * hop));
+  for (int64_t p = 0; p < periodic_begin; ++p)
+    window_sum[p] = summed(p);
+  for (int64_t p = periodic_begin; p < periodic_end; p += hop) {  // hop samples at a time
+    std::memcpy(&window_sum[p], &window_sum[p - hop],
+                static_cast<size_t>(std::min(hop, periodic_end - p)) * sizeof(double));
+  }
+  for (int64_t p = periodic_end; p < expected; ++p)
+    window_sum[p] = summed(p);
+  return window_sum;
+}
+
 // Weighted overlap-add. real, imag: [bins, frames] -> y: [length]
+namespace {
+
 template <typename T>
 Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& options, int64_t length) {
   const int64_t bins = spectrum.real.size(0);
@@ -259,71 +314,83 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
   }
   const std::vector<double> window = frame_window(n_fft, options.win_length);
   const int64_t expected = n_fft + hop * (frames - 1);
-  std::vector<double> sum(expected, 0.0);         // sum_t window * irfft(S[:, t]) shifted
-  std::vector<double> window_sum(expected, 0.0);  // sum_t window^2 shifted
+  std::vector<double> sum(expected, 0.0);  // sum_t window * irfft(S[:, t]) shifted
+  const std::vector<double> window_sum = window_sum_square(window, hop, frames);
 
   const T* in_real = spectrum.real.data_ptr<T>();
   const T* in_imag = spectrum.imag.data_ptr<T>();
   const int64_t real_row = spectrum.real.stride(0), real_col = spectrum.real.stride(1);
   const int64_t imag_row = spectrum.imag.stride(0), imag_col = spectrum.imag.stride(1);
 
-  // Frames are inverted 8 at a time (one per lane, audio/fft_frames.h). A block of 8 frames
-  // writes the samples [first*hop, (first+7)*hop + n_fft). Blocks in the same residue class
-  // b mod groups, groups = ceil(span / (8*hop)), are far enough apart never to write the same
-  // sample, so each class is overlap-added in parallel; the result does not depend on the
-  // number of threads.
-  const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
-  const int64_t span = (kFrameLanes - 1) * hop + n_fft;
-  const int64_t groups = (span + kFrameLanes * hop - 1) / (kFrameLanes * hop);
+  // Frames are inverted 8 at a time (one per lane, audio/fft_frames.h), two such blocks per task:
+  // 16 neighbouring frames, whose values in a row of S (float32) fill one 64-byte cache line, so
+  // each line is fetched once. A task writes the samples [first*hop, (first+15)*hop + n_fft).
+  // Tasks in the same residue class b mod groups, groups = ceil(span / (16*hop)), are far enough
+  // apart never to write the same sample, so each class is overlap-added in parallel; the result
+  // does not depend on the number of threads.
+  constexpr int64_t kTaskFrames = 2 * kFrameLanes;
+  const int64_t task_count = (frames + kTaskFrames - 1) / kTaskFrames;
+  const int64_t span = (kTaskFrames - 1) * hop + n_fft;
+  const int64_t groups = (span + kTaskFrames * hop - 1) / (kTaskFrames * hop);
   for (int64_t group = 0; group < groups; ++group) {
-    const int64_t members = block_count > group ? (block_count - group + groups - 1) / groups : 0;
+    const int64_t members = task_count > group ? (task_count - group + groups - 1) / groups : 0;
 #pragma omp parallel
     {
-      // [3][...]: the block's spectra, real then imaginary [bins][8], and its frames [n_fft][8]
-      // (64-byte aligned, as irfft_frames requires); then the frames one after another [8][n_fft].
-      const Tensor block =
-          zeros({2 * bins * kFrameLanes + 2 * n_fft * kFrameLanes}, {.dtype = DType::Float64});
-      double* block_real = block.data_ptr<double>();
-      double* block_imag = block_real + bins * kFrameLanes;
-      double* block_frames = block_imag + bins * kFrameLanes;
-      double* frame_rows = block_frames + n_fft * kFrameLanes;
+      // The task's spectra, real then imaginary, [2][bins][8] each, and one block's frames
+      // [8][n_fft] (64-byte aligned, as irfft_frames requires).
+      const int64_t block_values = bins * kFrameLanes;
+      const Tensor buffers =
+          zeros({4 * block_values + n_fft * kFrameLanes}, {.dtype = DType::Float64});
+      double* task_real = buffers.data_ptr<double>();
+      double* task_imag = task_real + 2 * block_values;
+      double* frame_rows = task_imag + 2 * block_values;
 #pragma omp for schedule(static)
       for (int64_t member = 0; member < members; ++member) {
-        const int64_t first = (group + member * groups) * kFrameLanes;
-        const int64_t count = std::min(kFrameLanes, frames - first);
-        // Bin k of the block is 8 neighbouring columns of row k: rows far apart, so the rows
-        // kPrefetchRows bins ahead are requested early, as stft's stores do.
+        const int64_t first = (group + member * groups) * kTaskFrames;
+        const int64_t count = std::min(kTaskFrames, frames - first);
+        // Frame first + f, bin k goes to block f / 8, [k][f % 8]. Row k holds the task's frames
+        // side by side, but the rows are far apart: the rows kPrefetchRows bins ahead are
+        // requested early, as stft's stores do.
+        const bool whole_rows = count == kTaskFrames && real_col == 1 && imag_col == 1;
         for (int64_t k = 0; k < bins; ++k) {
-          if (k + kPrefetchRows < bins) {
-            __builtin_prefetch(in_real + (k + kPrefetchRows) * real_row + first * real_col);
-            __builtin_prefetch(in_imag + (k + kPrefetchRows) * imag_row + first * imag_col);
+          const T* row_real = in_real + k * real_row + first * real_col;
+          const T* row_imag = in_imag + k * imag_row + first * imag_col;
+          if (k + kPrefetchRows < bins) {  // 16 floats span two cache lines unless aligned
+            __builtin_prefetch(row_real + kPrefetchRows * real_row);
+            __builtin_prefetch(row_imag + kPrefetchRows * imag_row);
+            __builtin_prefetch(row_real + kPrefetchRows * real_row + (count - 1) * real_col);
+            __builtin_prefetch(row_imag + kPrefetchRows * imag_row + (count - 1) * imag_col);
+          }
+          if (whole_rows) {  // the usual case: 16 contiguous values, 8 per block
+            for (int64_t block = 0; block < 2; ++block) {
+              const int64_t slot = block * block_values + k * kFrameLanes;
+              widen_eight(row_real + block * kFrameLanes, task_real + slot);
+              widen_eight(row_imag + block * kFrameLanes, task_imag + slot);
+            }
+            continue;
           }
           for (int64_t f = 0; f < count; ++f) {
-            const int64_t t = first + f;
-            block_real[k * kFrameLanes + f] =
-                static_cast<double>(in_real[k * real_row + t * real_col]);
-            block_imag[k * kFrameLanes + f] =
-                static_cast<double>(in_imag[k * imag_row + t * imag_col]);
+            const int64_t slot =
+                (f / kFrameLanes) * block_values + k * kFrameLanes + f % kFrameLanes;
+            task_real[slot] = static_cast<double>(row_real[f * real_col]);
+            task_imag[slot] = static_cast<double>(row_imag[f * imag_col]);
           }
         }
-        if (frame_fft_supports(n_fft)) {
-          irfft_frames(block_real, block_imag, n_fft, block_frames);
-        } else {
-          irfft_one_frame_at_a_time(block_real, block_imag, n_fft, count, block_frames);
-        }
-        // [n_fft][8] -> [8][n_fft], so that the overlap-add below runs over contiguous memory
-        // and vectorises.
-        for (int64_t m = 0; m < n_fft; ++m) {
-          for (int64_t f = 0; f < kFrameLanes; ++f)
-            frame_rows[f * n_fft + m] = block_frames[m * kFrameLanes + f];
-        }
-        for (int64_t f = 0; f < count; ++f) {
-          double* out = sum.data() + (first + f) * hop;
-          double* out_window = window_sum.data() + (first + f) * hop;
-          const double* frame = frame_rows + f * n_fft;
-          for (int64_t m = 0; m < n_fft; ++m) {
-            out[m] += window[m] * frame[m];
-            out_window[m] += window[m] * window[m];
+        for (int64_t block = 0; block * kFrameLanes < count; ++block) {
+          const double* block_real = task_real + block * block_values;
+          const double* block_imag = task_imag + block * block_values;
+          const int64_t block_first = first + block * kFrameLanes;
+          const int64_t block_count = std::min(kFrameLanes, count - block * kFrameLanes);
+          if (frame_fft_supports(n_fft)) {
+            irfft_frames(block_real, block_imag, n_fft, frame_rows);
+          } else {
+            irfft_one_frame_at_a_time(block_real, block_imag, n_fft, block_count, frame_rows);
+          }
+          for (int64_t f = 0; f < block_count; ++f) {
+            double* out = sum.data() + (block_first + f) * hop;
+            const double* frame = frame_rows + f * n_fft;
+            for (int64_t m = 0; m < n_fft; ++m)
+              out[m] += window[m] * frame[m];
           }
         }
       }
@@ -337,15 +404,13 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
   // librosa divides only where the window sum exceeds the smallest normal number of the dtype
   // (util.tiny); elsewhere (e.g. the very ends without center) the sum is left undivided.
   const double tiny = std::numeric_limits<T>::min();
-  for (int64_t i = 0; i < length; ++i) {
-    const int64_t p = start + i;
-    double value = 0.0;
-    if (p < expected) {
-      value = sum[p];
-      if (window_sum[p] > tiny) value /= window_sum[p];
-    }
-    y_data[i] = static_cast<T>(value);
+  // Samples past the overlap-add (length > what the frames cover) are zeros.
+  const int64_t covered = std::clamp<int64_t>(expected - start, 0, length);
+  for (int64_t i = 0; i < covered; ++i) {
+    const double total = sum[start + i], divisor = window_sum[start + i];
+    y_data[i] = static_cast<T>(divisor > tiny ? total / divisor : total);
   }
+  std::fill(y_data + covered, y_data + length, T(0));
   return y;
 }
 

@@ -27,6 +27,7 @@
 #include "audio/decode.h"
 #include "audio/feature_sets.h"
 #include "audio/hpss.h"
+#include "audio/median_filter.h"
 #include "audio/mel.h"
 #include "audio/spectral.h"
 #include "audio/stft.h"
@@ -163,6 +164,42 @@ void bench_hpss(benchmark::State& state) {
   });
 }
 
+// HPSS's steps on their own, on the clip's STFT (computed once, not timed); no librosa time to
+// compare with, they show where hpss spends its time.
+const audio::ComplexSpectrogram& clip_spectrum() {
+  static const audio::ComplexSpectrogram spectrum = audio::stft(clip().y);
+  return spectrum;
+}
+const Tensor& clip_magnitude() {
+  static const Tensor magnitude = audio::magnitude(clip_spectrum());
+  return magnitude;
+}
+
+void bench_median_filter_time(benchmark::State& state) {
+  omp_set_num_threads(1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        audio::median_filter_2d(clip_magnitude(), 31, audio::MedianAxis::Time).raw_data_ptr());
+  }
+}
+
+void bench_median_filter_frequency(benchmark::State& state) {
+  omp_set_num_threads(1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        audio::median_filter_2d(clip_magnitude(), 31, audio::MedianAxis::Frequency).raw_data_ptr());
+  }
+}
+
+void bench_istft(benchmark::State& state) {
+  omp_set_num_threads(1);
+  const int64_t length = clip().y.numel();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        audio::istft(clip_spectrum(), audio::StftOptions{}, length).raw_data_ptr());
+  }
+}
+
 void bench_beat_track(benchmark::State& state) {
   time_against_librosa(state, kLibrosaBeatTrackMs, [](const Tensor& y) {
     benchmark::DoNotOptimize(audio::beat_track(y, kSampleRate).tempo);
@@ -193,6 +230,9 @@ int main(int argc, char** argv) {
   add_benchmark("audio/chroma_stft", bench_chroma);
   add_benchmark("audio/spectral_contrast", bench_spectral_contrast);
   add_benchmark("audio/hpss", bench_hpss);
+  add_benchmark("audio/hpss_step/median_filter_time", bench_median_filter_time);
+  add_benchmark("audio/hpss_step/median_filter_frequency", bench_median_filter_frequency);
+  add_benchmark("audio/hpss_step/istft", bench_istft);
   add_benchmark("audio/beat_track", bench_beat_track);
   add_benchmark("audio/lstm33", bench_lstm33);
   add_benchmark("audio/gtzan57", bench_gtzan57);

@@ -22,6 +22,7 @@
 #include <iostream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audio/decode.h"
@@ -90,23 +91,58 @@ TEST(MedianFilter, MatchesNaiveMedianForOddAndEvenWindows) {
   }
 }
 
-// float32 filters with windows of up to 32 go through the sorting network
-// (audio/median_network.h) where the CPU has AVX-512 (16 lanes) or AVX2 (8 lanes): several full
-// vectors plus a tail per row.
-TEST(MedianFilter, Float32NetworkPathMatchesNaiveMedian) {
+// median_filter_2d of x (float32 values) along both axes equals the naive median, exactly.
+void expect_float32_filter_matches_naive(const std::vector<double>& x, int64_t rows,
+                                         int64_t columns, int64_t window) {
+  const Tensor input = from_vector(x, {rows, columns}, {.dtype = kFloat32});
+  for (const MedianAxis axis : {MedianAxis::Time, MedianAxis::Frequency}) {
+    EXPECT_EQ(median_filter_2d(input, window, axis).to_vector<double>(),
+              naive_median(x, rows, columns, window, axis))
+        << rows << " x " << columns << ", window " << window
+        << (axis == MedianAxis::Time ? " time" : " frequency");
+  }
+}
+
+// `count` random float32 values (exactly representable, so the naive median sees the same ones).
+std::vector<double> random_float32_values(int64_t count, unsigned seed) {
+  std::mt19937 engine(seed);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  std::vector<double> x(count);
+  for (double& v : x)
+    v = static_cast<float>(uniform(engine));
+  return x;
+}
+
+// float32 filters with windows of up to 32 go through the sorting networks
+// (audio/median_network.h) where the CPU has AVX-512 (16 lanes) or AVX2 (8 lanes); many ties.
+TEST(MedianFilter, Float32NetworkPathMatchesNaiveMedianWithTies) {
   std::mt19937 engine(11);
   std::uniform_int_distribution<int> small(0, 9);
   const int64_t rows = 37, columns = 70;
   std::vector<double> x(rows * columns);
   for (double& v : x)
     v = small(engine) * 0.25;
-  const Tensor input = from_vector(x, {rows, columns}, {.dtype = kFloat32});
-  for (const int64_t window : {16, 31, 32}) {
-    for (const MedianAxis axis : {MedianAxis::Time, MedianAxis::Frequency}) {
-      EXPECT_EQ(median_filter_2d(input, window, axis).to_vector<double>(),
-                naive_median(x, rows, columns, window, axis))
-          << "window " << window << (axis == MedianAxis::Time ? " time" : " frequency");
-    }
+  for (const int64_t window : {16, 31, 32})
+    expect_float32_filter_matches_naive(x, rows, columns, window);
+}
+
+// Every window the networks take (1 .. 32), on distinct random values and on a shape whose rows
+// and columns are neither multiples of the vector width nor of window 31's groups of 8 outputs:
+// each axis runs full groups, the outputs left after them, and a part-filled last vector.
+TEST(MedianFilter, Float32NetworkEveryWindowMatchesNaiveMedian) {
+  const int64_t rows = 45, columns = 83;
+  const std::vector<double> x = random_float32_values(rows * columns, 5);
+  for (int64_t window = 1; window <= 32; ++window)
+    expect_float32_filter_matches_naive(x, rows, columns, window);
+}
+
+// Window 31 on arrays shorter than a group (fewer than 8 outputs along the axis) and a single
+// row or column: every output goes through the one-window network, edges reflect many times.
+TEST(MedianFilter, Float32Window31OnArraysShorterThanAGroup) {
+  for (const auto& [rows, columns] : std::vector<std::pair<int64_t, int64_t>>{
+           {1, 1}, {1, 7}, {7, 1}, {3, 9}, {9, 3}, {8, 8}, {17, 2}}) {
+    expect_float32_filter_matches_naive(random_float32_values(rows * columns, 6), rows, columns,
+                                        31);
   }
 }
 

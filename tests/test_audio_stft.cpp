@@ -198,7 +198,7 @@ TEST(AudioFftFrames, InverseRealFftOfEachLaneEqualsIrfftBitForBit) {
         }
         irfft(real.data(), imag.data(), n, output.data());
         for (int64_t m = 0; m < n; ++m) {
-          ASSERT_EQ(lanes_output.data_ptr<double>()[m * kFrameLanes + f], output[m])
+          ASSERT_EQ(lanes_output.data_ptr<double>()[f * n + m], output[m])
               << frame_kernel_name(kernel) << " n " << n << " frame " << f << " sample " << m;
         }
       }
@@ -439,6 +439,44 @@ TEST(AudioIstft, DefaultLengthAndPadding) {
     EXPECT_EQ(values[i], 0.0) << i;
   EXPECT_ERROR_CONTAINS(istft({zeros({1, 4}), zeros({1, 4})}), "2 frequency bins");
   EXPECT_ERROR_CONTAINS(istft({zeros({5, 4}), zeros({4, 4})}), "shape");
+}
+
+// The window sum istft divides by, against adding the squared window frame after frame (librosa's
+// order): bit for bit, for hops that divide the window and hops that do not, fewer frames than
+// the window is long, and hops longer than the window (samples no frame covers sum to 0).
+TEST(AudioIstft, WindowSumSquareEqualsFrameByFrameSum) {
+  const std::vector<double> window =
+      timbre::testing::random_uniform({100}, 5, {.dtype = kFloat64}).to_vector<double>();
+  for (const int64_t hop : {1, 7, 25, 33, 100, 150}) {
+    for (const int64_t frames : {1, 2, 3, 10, 41}) {
+      const int64_t n = static_cast<int64_t>(window.size());
+      std::vector<double> expected(n + hop * (frames - 1), 0.0);
+      for (int64_t t = 0; t < frames; ++t) {
+        for (int64_t m = 0; m < n; ++m)
+          expected[t * hop + m] += window[m] * window[m];
+      }
+      EXPECT_EQ(window_sum_square(window, hop, frames), expected)
+          << "hop " << hop << " frames " << frames;
+    }
+  }
+  EXPECT_ERROR_CONTAINS(window_sum_square(window, 0, 3), "hop >= 1");
+  EXPECT_ERROR_CONTAINS(window_sum_square({}, 4, 3), "need a window");
+}
+
+// istft reads S through its strides: a spectrum stored column-major (a transposed view) gives the
+// same signal bit for bit as the contiguous one, for frame counts that fill the 16-frame tasks
+// of istft and for ones that leave a part-filled last task.
+TEST(AudioIstft, StridedSpectrumGivesTheSameSignal) {
+  for (const int64_t samples : {4096, 22050}) {
+    const Tensor y = timbre::testing::random_uniform({samples}, 23, {.dtype = kFloat32});
+    const ComplexSpectrogram s = stft(y);
+    const ComplexSpectrogram column_major = {s.real.transpose(0, 1).contiguous().transpose(0, 1),
+                                             s.imag.transpose(0, 1).contiguous().transpose(0, 1)};
+    ASSERT_NE(column_major.real.stride(1), 1);
+    EXPECT_EQ(istft(column_major, {}, samples).to_vector<float>(),
+              istft(s, {}, samples).to_vector<float>())
+        << samples << " samples, " << s.real.size(1) << " frames";
+  }
 }
 
 // ---- dB -----------------------------------------------------------------------------------------
