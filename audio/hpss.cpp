@@ -23,26 +23,76 @@ T raise(T x, double power) {
   return power == 2.0 ? x * x : static_cast<T>(std::pow(x, static_cast<T>(power)));
 }
 
-// softmask on raw arrays of T, every step in T as numpy does:
+// softmask of one cell, every step in T as numpy does:
 //   Z = max(x, ref), or 1 where that is below T's smallest normal number ("bad" cells)
 //   mask = (x / Z)^p / ((x / Z)^p + (ref / Z)^p)   on good cells
 //   mask = split_zeros ? 0.5 : 0                    on bad cells
-// Dividing by Z first keeps both terms in [0, 1], so x^p cannot overflow.
-// x, ref, mask: [count]
-template <typename T>
+// Dividing by Z first keeps both terms in [0, 1], so x^p cannot overflow. Written without an
+// early return, so that loops over cells vectorise (with kSquare, power 2, the only power HPSS
+// uses by default).
+template <typename T, bool kSquare>
+inline T softmask_cell(T x, T ref, double power, bool split_zeros) {
+  const T z = std::max(x, ref);
+  const bool bad = z < std::numeric_limits<T>::min();
+  const T safe_z = bad ? T(1) : z;
+  const T x_scaled = x / safe_z, ref_scaled = ref / safe_z;
+  const T own = kSquare ? x_scaled * x_scaled : raise(x_scaled, power);
+  const T other = kSquare ? ref_scaled * ref_scaled : raise(ref_scaled, power);
+  const T good_mask = own / (own + other);
+  return bad ? (split_zeros ? T(0.5) : T(0)) : good_mask;
+}
+
+// softmask on raw arrays of T. x, ref, mask: [count]
+template <typename T, bool kSquare>
 void softmask_kernel(const T* x, const T* ref, int64_t count, double power, bool split_zeros,
                      T* mask) {
-  const T tiny = std::numeric_limits<T>::min();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < count; ++i)
+    mask[i] = softmask_cell<T, kSquare>(x[i], ref[i], power, split_zeros);
+}
+
+// What hpss_cells reads: S (re, im), |S| (mag), the two median-filtered magnitudes H and P, each
+// [count], and the mask parameters.
+template <typename T>
+struct HpssCellInputs {
+  const T *re, *im, *mag, *harmonic_median, *percussive_median;
+  T margin;
+  double power;
+  bool split_zeros;
+};
+// What it writes: the harmonic and percussive parts of S, each [count].
+template <typename T>
+struct HpssCellOutputs {
+  T *harmonic_re, *harmonic_im, *percussive_re, *percussive_im;
+};
+
+// librosa.decompose.hpss from the median-filtered magnitudes on, one cell at a time, each step
+// in T as numpy does it on whole arrays (so the values are the same), but with no array between
+// the steps:
+//   masks: mask_H = softmask(H, P * margin), mask_P = softmask(P, H * margin)
+//   phase: S / |S|, or 1 where |S| = 0 (librosa.magphase)
+//   parts: (|S| * mask) * phase, the masked magnitude rounded to T before the complex product,
+//          whose real part is masked * phase_real exactly (the imaginary part of a real is 0).
+template <typename T, bool kSquare>
+void hpss_cells(const HpssCellInputs<T>& in, int64_t count, const HpssCellOutputs<T>& out) {
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < count; ++i) {
-    const T z = std::max(x[i], ref[i]);
-    if (z < tiny) {
-      mask[i] = split_zeros ? T(0.5) : T(0);
-      continue;
-    }
-    const T own = raise(x[i] / z, power);
-    const T other = raise(ref[i] / z, power);
-    mask[i] = own / (own + other);
+    const T harmonic = in.harmonic_median[i], percussive = in.percussive_median[i];
+    const T mask_harmonic =
+        softmask_cell<T, kSquare>(harmonic, percussive * in.margin, in.power, in.split_zeros);
+    const T mask_percussive =
+        softmask_cell<T, kSquare>(percussive, harmonic * in.margin, in.power, in.split_zeros);
+    const T magnitude = in.mag[i];
+    const bool zero = magnitude == T(0);
+    const T nonzero = zero ? T(1) : magnitude;
+    const T phase_real = in.re[i] / nonzero + (zero ? T(1) : T(0));
+    const T phase_imag = in.im[i] / nonzero;
+    const T harmonic_magnitude = magnitude * mask_harmonic;
+    const T percussive_magnitude = magnitude * mask_percussive;
+    out.harmonic_re[i] = harmonic_magnitude * phase_real;
+    out.harmonic_im[i] = harmonic_magnitude * phase_imag;
+    out.percussive_re[i] = percussive_magnitude * phase_real;
+    out.percussive_im[i] = percussive_magnitude * phase_imag;
   }
 }
 
@@ -67,8 +117,13 @@ Tensor softmask(const Tensor& X, const Tensor& X_ref, double power, bool split_z
   const Tensor x = kernels::contiguous(X), ref = kernels::contiguous(X_ref);
   return dispatch_floating(x.dtype(), "softmask", [&]<typename T>() {
     Tensor mask = empty(x.sizes(), {.dtype = dtype_of<T>()});
-    softmask_kernel<T>(x.data_ptr<T>(), ref.data_ptr<T>(), x.numel(), power, split_zeros,
-                       mask.data_ptr<T>());
+    if (power == 2.0) {
+      softmask_kernel<T, true>(x.data_ptr<T>(), ref.data_ptr<T>(), x.numel(), power, split_zeros,
+                               mask.data_ptr<T>());
+    } else {
+      softmask_kernel<T, false>(x.data_ptr<T>(), ref.data_ptr<T>(), x.numel(), power, split_zeros,
+                                mask.data_ptr<T>());
+    }
     return mask;
   });
 }
@@ -86,10 +141,8 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double 
   return dispatch_floating(real.dtype(), "hpss", [&]<typename T>() {
     const T* re = real.data_ptr<T>();
     const T* im = imag.data_ptr<T>();
-    // librosa.magphase: magnitude |S| (hypot in T) and unit phase S / |S| (1 where |S| = 0).
-    // S: [bins, frames] -> magnitude, phase_real, phase_imag: [bins, frames]
+    // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
     Tensor magnitude = empty(sizes, {.dtype = dtype_of<T>()});
-    std::vector<T> phase_real(static_cast<size_t>(count)), phase_imag(static_cast<size_t>(count));
     T* mag = magnitude.data_ptr<T>();
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < count; ++i) {
@@ -101,46 +154,31 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double 
       } else {
         mag[i] = std::hypot(re[i], im[i]);
       }
-      const bool zero = mag[i] == T(0);
-      const T nonzero = zero ? T(1) : mag[i];
-      phase_real[i] = re[i] / nonzero + (zero ? T(1) : T(0));
-      phase_imag[i] = im[i] / nonzero;
     }
     // Harmonic sounds are smooth along time, percussive ones along frequency.
     const Tensor harmonic_median = median_filter_2d(magnitude, kernel_size, MedianAxis::Time);
     const Tensor percussive_median =
         median_filter_2d(magnitude, kernel_size, MedianAxis::Frequency);
-    const T* H = harmonic_median.data_ptr<T>();
-    const T* P = percussive_median.data_ptr<T>();
-    // The reference of each mask is the other part times the margin (numpy: array * scalar in T).
-    std::vector<T> H_margin(static_cast<size_t>(count)), P_margin(static_cast<size_t>(count));
-    const T margin_t = static_cast<T>(margin);
-    for (int64_t i = 0; i < count; ++i) {
-      H_margin[i] = H[i] * margin_t;
-      P_margin[i] = P[i] * margin_t;
-    }
-    const bool split_zeros = margin == 1.0;  // librosa: margin_harm == 1 and margin_perc == 1
-    std::vector<T> mask_harmonic(static_cast<size_t>(count)),
-        mask_percussive(static_cast<size_t>(count));
-    softmask_kernel<T>(H, P_margin.data(), count, power, split_zeros, mask_harmonic.data());
-    softmask_kernel<T>(P, H_margin.data(), count, power, split_zeros, mask_percussive.data());
-    // (|S| * mask) * phase: the masked magnitude is rounded to T before the complex product,
-    // whose real part is masked * phase_real exactly (the imaginary part of a real number is 0).
     HpssResult result{
         {empty(sizes, {.dtype = dtype_of<T>()}), empty(sizes, {.dtype = dtype_of<T>()})},
         {empty(sizes, {.dtype = dtype_of<T>()}), empty(sizes, {.dtype = dtype_of<T>()})}};
-    T* harmonic_re = result.harmonic.real.template data_ptr<T>();
-    T* harmonic_im = result.harmonic.imag.template data_ptr<T>();
-    T* percussive_re = result.percussive.real.template data_ptr<T>();
-    T* percussive_im = result.percussive.imag.template data_ptr<T>();
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < count; ++i) {
-      const T harmonic_magnitude = mag[i] * mask_harmonic[i];
-      const T percussive_magnitude = mag[i] * mask_percussive[i];
-      harmonic_re[i] = harmonic_magnitude * phase_real[i];
-      harmonic_im[i] = harmonic_magnitude * phase_imag[i];
-      percussive_re[i] = percussive_magnitude * phase_real[i];
-      percussive_im[i] = percussive_magnitude * phase_imag[i];
+    const bool split_zeros = margin == 1.0;  // librosa: margin_harm == 1 and margin_perc == 1
+    const HpssCellInputs<T> inputs = {re,
+                                      im,
+                                      mag,
+                                      harmonic_median.data_ptr<T>(),
+                                      percussive_median.data_ptr<T>(),
+                                      static_cast<T>(margin),
+                                      power,
+                                      split_zeros};
+    const HpssCellOutputs<T> outputs = {result.harmonic.real.template data_ptr<T>(),
+                                        result.harmonic.imag.template data_ptr<T>(),
+                                        result.percussive.real.template data_ptr<T>(),
+                                        result.percussive.imag.template data_ptr<T>()};
+    if (power == 2.0) {
+      hpss_cells<T, true>(inputs, count, outputs);
+    } else {
+      hpss_cells<T, false>(inputs, count, outputs);
     }
     return result;
   });
