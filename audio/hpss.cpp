@@ -32,14 +32,21 @@ T raise(T x, double power) {
 // uses by default).
 template <typename T, bool kSquare>
 inline T softmask_cell(T x, T ref, double power, bool split_zeros) {
-  const T z = std::max(x, ref);
+  const T z = x > ref ? x : ref;
   const bool bad = z < std::numeric_limits<T>::min();
   const T safe_z = bad ? T(1) : z;
   const T x_scaled = x / safe_z, ref_scaled = ref / safe_z;
-  const T own = kSquare ? x_scaled * x_scaled : raise(x_scaled, power);
-  const T other = kSquare ? ref_scaled * ref_scaled : raise(ref_scaled, power);
+  T own, other;
+  if constexpr (kSquare) {
+    own = x_scaled * x_scaled;
+    other = ref_scaled * ref_scaled;
+  } else {
+    own = raise(x_scaled, power);
+    other = raise(ref_scaled, power);
+  }
   const T good_mask = own / (own + other);
-  return bad ? (split_zeros ? T(0.5) : T(0)) : good_mask;
+  const T bad_mask = split_zeros ? T(0.5) : T(0);
+  return bad ? bad_mask : good_mask;
 }
 
 // softmask on raw arrays of T. x, ref, mask: [count]
@@ -73,26 +80,41 @@ struct HpssCellOutputs {
 //   phase: S / |S|, or 1 where |S| = 0 (librosa.magphase)
 //   parts: (|S| * mask) * phase, the masked magnitude rounded to T before the complex product,
 //          whose real part is masked * phase_real exactly (the imaginary part of a real is 0).
+// The loop runs on vectors, each lane doing exactly one cell's operations: `omp simd` says the
+// cells are independent (GCC cannot prove the pointers of the outlined parallel loop apart), and
+// the locals keep it from reloading the margin after every float store.
 template <typename T, bool kSquare>
 void hpss_cells(const HpssCellInputs<T>& in, int64_t count, const HpssCellOutputs<T>& out) {
-#pragma omp parallel for schedule(static)
+  const T* __restrict re = in.re;
+  const T* __restrict im = in.im;
+  const T* __restrict mag = in.mag;
+  const T* __restrict harmonic_median = in.harmonic_median;
+  const T* __restrict percussive_median = in.percussive_median;
+  T* __restrict harmonic_re = out.harmonic_re;
+  T* __restrict harmonic_im = out.harmonic_im;
+  T* __restrict percussive_re = out.percussive_re;
+  T* __restrict percussive_im = out.percussive_im;
+  const T margin = in.margin;
+  const double power = in.power;
+  const bool split_zeros = in.split_zeros;
+#pragma omp parallel for simd schedule(static)
   for (int64_t i = 0; i < count; ++i) {
-    const T harmonic = in.harmonic_median[i], percussive = in.percussive_median[i];
+    const T harmonic = harmonic_median[i], percussive = percussive_median[i];
     const T mask_harmonic =
-        softmask_cell<T, kSquare>(harmonic, percussive * in.margin, in.power, in.split_zeros);
+        softmask_cell<T, kSquare>(harmonic, percussive * margin, power, split_zeros);
     const T mask_percussive =
-        softmask_cell<T, kSquare>(percussive, harmonic * in.margin, in.power, in.split_zeros);
-    const T magnitude = in.mag[i];
+        softmask_cell<T, kSquare>(percussive, harmonic * margin, power, split_zeros);
+    const T magnitude = mag[i];
     const bool zero = magnitude == T(0);
     const T nonzero = zero ? T(1) : magnitude;
-    const T phase_real = in.re[i] / nonzero + (zero ? T(1) : T(0));
-    const T phase_imag = in.im[i] / nonzero;
+    const T phase_real = re[i] / nonzero + (zero ? T(1) : T(0));
+    const T phase_imag = im[i] / nonzero;
     const T harmonic_magnitude = magnitude * mask_harmonic;
     const T percussive_magnitude = magnitude * mask_percussive;
-    out.harmonic_re[i] = harmonic_magnitude * phase_real;
-    out.harmonic_im[i] = harmonic_magnitude * phase_imag;
-    out.percussive_re[i] = percussive_magnitude * phase_real;
-    out.percussive_im[i] = percussive_magnitude * phase_imag;
+    harmonic_re[i] = harmonic_magnitude * phase_real;
+    harmonic_im[i] = harmonic_magnitude * phase_imag;
+    percussive_re[i] = percussive_magnitude * phase_real;
+    percussive_im[i] = percussive_magnitude * phase_imag;
   }
 }
 

@@ -346,22 +346,29 @@ Tensor zero_crossing_rate(const Tensor& y, int64_t frame_length, int64_t hop_len
       frame_layout(samples, frame_length, hop_length, center, "zero_crossing_rate");
   return dispatch_floating(x.dtype(), "zero_crossing_rate", [&]<typename T>() {
     const T* data = x.data_ptr<T>();
-    // is_negative[i] for padded position i: the sign bit after |x| <= 1e-10 is set to +0.
+    // is_negative for padded position i: the sign bit after |x| <= 1e-10 is set to +0.
     auto is_negative = [&](int64_t padded_index) {
       const double v = static_cast<double>(data[edge_index(padded_index - framing.pad, samples)]);
       return std::fabs(v) > 1e-10 && std::signbit(v);
     };
+    // A frame counts the sign changes between its neighbouring samples (not one into its first
+    // sample: librosa's zero_crossings(pad=False)). Counted once for the whole padded signal:
+    //   before[i] = number of changes between positions j - 1 and j for 1 <= j < i,
+    // so frame t, positions start .. start + frame_length - 1, has
+    //   before[start + frame_length] - before[start + 1] changes (exact integers).
+    const int64_t padded = samples + 2 * framing.pad;
+    std::vector<int32_t> before(static_cast<size_t>(padded + 1), 0);
+    bool previous = is_negative(0);
+    for (int64_t i = 1; i < padded; ++i) {
+      const bool current = is_negative(i);
+      before[i + 1] = before[i] + (current != previous ? 1 : 0);
+      previous = current;
+    }
     // padded y -> rate: [frames]
     std::vector<double> rate(static_cast<size_t>(framing.frames));
     for (int64_t t = 0; t < framing.frames; ++t) {
       const int64_t start = t * hop_length;
-      int64_t crossings = 0;
-      bool previous = is_negative(start);
-      for (int64_t n = 1; n < frame_length; ++n) {
-        const bool current = is_negative(start + n);
-        crossings += current != previous ? 1 : 0;
-        previous = current;
-      }
+      const int64_t crossings = before[start + frame_length] - before[start + 1];
       rate[t] = static_cast<double>(crossings) / static_cast<double>(frame_length);
     }
     return row_tensor(rate);
@@ -382,22 +389,44 @@ Tensor rms(const Tensor& y, int64_t frame_length, int64_t hop_length, bool cente
   Tensor out = empty({1, framing.frames}, {.dtype = dtype});
   dispatch_floating(x.dtype(), "rms", [&]<typename T>() {
     const T* data = x.data_ptr<T>();
-    // Padded sample i: zero outside the signal (Constant) or its mirror image (Reflect).
-    auto sample = [&](int64_t padded_index) {
-      const int64_t i = padded_index - framing.pad;
-      if (i >= 0 && i < samples) return static_cast<double>(data[i]);
-      if (pad_mode == PadMode::Constant) return 0.0;
-      return static_cast<double>(data[reflect_index(i, samples)]);
-    };
+    // The squares of the padded signal, in double: zero outside the signal (Constant) or its
+    // mirror image (Reflect). padded y -> squares: [samples + 2 pad]
+    const int64_t padded = samples + 2 * framing.pad;
+    std::vector<double> squares(static_cast<size_t>(padded));
+    for (int64_t p = 0; p < padded; ++p) {
+      const int64_t i = p - framing.pad;
+      double v = 0.0;
+      if (i >= 0 && i < samples) {
+        v = static_cast<double>(data[i]);
+      } else if (pad_mode == PadMode::Reflect) {
+        v = static_cast<double>(data[reflect_index(i, samples)]);
+      }
+      squares[p] = v * v;
+    }
+    // Each frame's sum runs sample by sample, as numpy's mean over the frame axis adds; a chain
+    // of dependent additions waits on each one, so kChains frames are summed side by side (the
+    // same order within each frame, the processor overlaps the chains).
+    constexpr int64_t kChains = 8;
+    std::vector<double> sum_squares(static_cast<size_t>(framing.frames));
+    int64_t t = 0;
+    for (; t + kChains <= framing.frames; t += kChains) {
+      double sums[kChains] = {};
+      for (int64_t n = 0; n < frame_length; ++n) {
+        for (int64_t c = 0; c < kChains; ++c)
+          sums[c] += squares[(t + c) * hop_length + n];
+      }
+      std::copy(sums, sums + kChains, sum_squares.begin() + t);
+    }
+    for (; t < framing.frames; ++t) {
+      double sum = 0.0;
+      for (int64_t n = 0; n < frame_length; ++n)
+        sum += squares[t * hop_length + n];
+      sum_squares[t] = sum;
+    }
     dispatch_floating(dtype, "rms", [&]<typename U>() {
-      U* result = out.data_ptr<U>();  // padded y -> rms: [1, frames]
-      for (int64_t t = 0; t < framing.frames; ++t) {
-        double sum_squares = 0.0;
-        for (int64_t n = 0; n < frame_length; ++n) {
-          const double v = sample(t * hop_length + n);
-          sum_squares += v * v;
-        }
-        result[t] = static_cast<U>(std::sqrt(sum_squares / static_cast<double>(frame_length)));
+      U* result = out.data_ptr<U>();  // sum_squares -> rms: [1, frames]
+      for (int64_t f = 0; f < framing.frames; ++f) {
+        result[f] = static_cast<U>(std::sqrt(sum_squares[f] / static_cast<double>(frame_length)));
       }
     });
   });
