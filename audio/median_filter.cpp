@@ -167,18 +167,23 @@ void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, in
   }
   // Frequency: the rows reflected above and below, so that window k of output row i is extended
   // row i + k; each row padded to whole vectors (the padding's medians are not stored).
+  // A tensor for its cached memory (no fresh pages to fault in on every call); the padding
+  // columns are zeroed so that every lane computes on defined values.
   const int64_t padded = (columns + lanes - 1) / lanes * lanes;
-  std::vector<float> extended(static_cast<size_t>((rows + window - 1) * padded));
+  const Tensor extended_tensor = empty({rows + window - 1, padded}, {.dtype = DType::Float32});
+  float* extended = extended_tensor.data_ptr<float>();
   for (int64_t j = 0; j < rows + window - 1; ++j) {
-    std::memcpy(extended.data() + j * padded, in + reflect_index(j - before, rows) * columns,
+    float* row = extended + j * padded;
+    std::memcpy(row, in + reflect_index(j - before, rows) * columns,
                 static_cast<size_t>(columns) * sizeof(float));
+    std::fill(row + columns, row + padded, 0.0f);
   }
   // Threads take strips of whole vectors of columns.
   const int64_t strips = padded / lanes;
 #pragma omp parallel for schedule(static)
   for (int64_t s = 0; s < strips; ++s) {
     const int64_t column = s * lanes;
-    median_network_columns(extended.data() + column, padded, window, rows,
+    median_network_columns(extended + column, padded, window, rows,
                            std::min(lanes, columns - column), out + column, columns);
   }
 }

@@ -160,7 +160,11 @@ inline __attribute__((always_inline)) void load_lanes(const float* source,
 template <int Lanes>
 inline __attribute__((always_inline)) void store_lanes(
     const typename FloatVector<Lanes>::Type& vector, size_t valid, float* destination) {
-  std::memcpy(destination, &vector, valid * sizeof(float));
+  if (valid == Lanes) {  // a constant size: one vector store, not a call to memcpy
+    std::memcpy(destination, &vector, sizeof(vector));
+  } else {
+    std::memcpy(destination, &vector, valid * sizeof(float));
+  }
 }
 
 // median_network_columns for vectors of Lanes floats.

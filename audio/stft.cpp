@@ -262,14 +262,16 @@ inline void widen_eight(const T* source, double* destination) {
 // cover them: the same offsets p - t*hop as sample p - hop, in the same order, so their sums are
 // copies of the sum hop samples earlier (exactly equal); only the first and last samples are
 // summed.
-std::vector<double> window_sum_square(const std::vector<double>& window, int64_t hop,
-                                      int64_t frames) {
+Tensor window_sum_square(const std::vector<double>& window, int64_t hop, int64_t frames) {
   TIMBRE_CHECK(!window.empty() && hop >= 1 && frames >= 1, "window_sum_square: need a window, ",
                "hop >= 1 and frames >= 1, got ", window.size(), " samples, hop ", hop, ", ", frames,
                " frames");
   const int64_t n_fft = static_cast<int64_t>(window.size());
   const int64_t expected = n_fft + hop * (frames - 1);
-  std::vector<double> window_sum(static_cast<size_t>(expected));
+  // A tensor, not a std::vector: its memory comes from the caching allocator, not from fresh
+  // pages the kernel must zero on every call (istft runs on every clip).
+  Tensor result = empty({expected}, {.dtype = DType::Float64});
+  double* window_sum = result.data_ptr<double>();
   auto summed = [&](int64_t p) {
     // Frames t with t*hop <= p < t*hop + n_fft, in increasing order.
     const int64_t first = std::max<int64_t>(0, (p - n_fft + hop) / hop);
@@ -292,7 +294,7 @@ std::vector<double> window_sum_square(const std::vector<double>& window, int64_t
   }
   for (int64_t p = periodic_end; p < expected; ++p)
     window_sum[p] = summed(p);
-  return window_sum;
+  return result;
 }
 
 // Weighted overlap-add. real, imag: [bins, frames] -> y: [length]
@@ -314,8 +316,11 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
   }
   const std::vector<double> window = frame_window(n_fft, options.win_length);
   const int64_t expected = n_fft + hop * (frames - 1);
-  std::vector<double> sum(expected, 0.0);  // sum_t window * irfft(S[:, t]) shifted
-  const std::vector<double> window_sum = window_sum_square(window, hop, frames);
+  // Tensors for their cached memory (see window_sum_square).
+  const Tensor sum_tensor = zeros({expected}, {.dtype = DType::Float64});
+  double* sum = sum_tensor.data_ptr<double>();  // sum_t window * irfft(S[:, t]) shifted
+  const Tensor window_sum_tensor = window_sum_square(window, hop, frames);
+  const double* window_sum = window_sum_tensor.data_ptr<double>();
 
   const T* in_real = spectrum.real.data_ptr<T>();
   const T* in_imag = spectrum.imag.data_ptr<T>();
@@ -387,7 +392,7 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
             irfft_one_frame_at_a_time(block_real, block_imag, n_fft, block_count, frame_rows);
           }
           for (int64_t f = 0; f < block_count; ++f) {
-            double* out = sum.data() + (block_first + f) * hop;
+            double* out = sum + (block_first + f) * hop;
             const double* frame = frame_rows + f * n_fft;
             for (int64_t m = 0; m < n_fft; ++m)
               out[m] += window[m] * frame[m];

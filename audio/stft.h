@@ -82,11 +82,10 @@ Tensor spectrogram(const Tensor& y, const StftOptions& options = {}, double powe
 // `frames` frames `hop` samples apart, the sum of the squared windows of the frames covering it,
 // added in frame order (as librosa adds them):
 //   result[p] = sum over t = 0 .. frames-1 with 0 <= p - t*hop < n of window[p - t*hop]^2
-// window: [n] -> [n + hop * (frames - 1)]
+// window: [n] -> float64 [n + hop * (frames - 1)]
 // Requires: window not empty; hop >= 1; frames >= 1.
 // Ensures:  equal, bit for bit, to adding window^2 frame after frame (what istft divides by).
-std::vector<double> window_sum_square(const std::vector<double>& window, int64_t hop,
-                                      int64_t frames);
+Tensor window_sum_square(const std::vector<double>& window, int64_t hop, int64_t frames);
 
 // The inverse STFT by weighted overlap-add, as librosa.istft(S, hop_length, win_length,
 // n_fft = 2*(bins-1), window='hann', center, length):

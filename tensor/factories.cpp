@@ -14,7 +14,10 @@ Tensor generate(const Shape& sizes, TensorOptions options, ValueAt&& value_at) {
   Tensor host = empty(sizes, {.dtype = options.dtype});
   dispatch_all(options.dtype, "factory", [&]<typename T>() {
     T* data = host.data_ptr<T>();
-    for (int64_t i = 0; i < host.numel(); ++i)
+    // The count read once: a store through data could, for all the compiler knows, change the
+    // sizes numel() multiplies, so numel() in the loop condition would run for every element.
+    const int64_t count = host.numel();
+    for (int64_t i = 0; i < count; ++i)
       data[i] = static_cast<T>(value_at(i));
   });
   Tensor result = options.device.is_cpu() ? host : kernels::to_device(host, options.device);
