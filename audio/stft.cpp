@@ -56,20 +56,27 @@ int64_t reflect_index(int64_t p, int64_t length) {
 // The signal as double, padded by n_fft/2 on both sides when centering.
 // y: [samples] (any stride) -> [samples + 2*(n_fft/2)] or [samples]
 template <typename T>
-std::vector<double> padded_signal(const Tensor& y, const StftOptions& options) {
+Tensor padded_signal(const Tensor& y, const StftOptions& options) {
   const int64_t samples = y.size(0);
   const int64_t stride = y.stride(0);
   const T* data = y.data_ptr<T>();
   const int64_t pad = options.center ? options.n_fft / 2 : 0;
-  std::vector<double> signal(samples + 2 * pad, 0.0);
-  for (int64_t p = -pad; p < samples + pad; ++p) {
-    double value = 0.0;  // PadMode::Constant: zeros outside the signal
-    if (p >= 0 && p < samples) {
-      value = static_cast<double>(data[p * stride]);
-    } else if (options.pad_mode == PadMode::Reflect) {
-      value = static_cast<double>(data[reflect_index(p, samples) * stride]);
-    }
-    signal[p + pad] = value;
+  // A tensor for its cached memory (see window_sum_square); 64-byte aligned.
+  Tensor signal = empty({samples + 2 * pad}, {.dtype = DType::Float64});
+  double* values = signal.data_ptr<double>();
+  if (stride == 1) {  // the usual case: a loop that vectorises
+    for (int64_t p = 0; p < samples; ++p)
+      values[pad + p] = static_cast<double>(data[p]);
+  } else {
+    for (int64_t p = 0; p < samples; ++p)
+      values[pad + p] = static_cast<double>(data[p * stride]);
+  }
+  for (int64_t j = 0; j < pad; ++j) {  // the pads: zeros (Constant) or the mirror image (Reflect)
+    const bool reflect = options.pad_mode == PadMode::Reflect;
+    const int64_t before = -pad + j, after = samples + j;
+    values[j] = reflect ? static_cast<double>(data[reflect_index(before, samples) * stride]) : 0.0;
+    values[pad + samples + j] =
+        reflect ? static_cast<double>(data[reflect_index(after, samples) * stride]) : 0.0;
   }
   return signal;
 }
@@ -104,7 +111,8 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
   const int64_t hop = options.hop_length;
   const int64_t bins = 1 + n_fft / 2;
   const int64_t frames = stft_frame_count(y.size(0), options);
-  const std::vector<double> signal = padded_signal<T>(y, options);
+  const Tensor signal_tensor = padded_signal<T>(y, options);
+  const double* signal = signal_tensor.data_ptr<double>();
   const std::vector<double> window = frame_window(n_fft, options.win_length);
 
   const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
@@ -120,7 +128,7 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
       const int64_t count = std::min(kFrameLanes, frames - first);
       // Each frame is read in place from the padded signal; the window multiply happens while
       // the samples are loaded (no per-frame copy).
-      const double* samples = signal.data() + first * hop;
+      const double* samples = signal + first * hop;
       if (frame_fft_supports(n_fft)) {
         rfft_frames(samples, hop, count, window.data(), n_fft, block_real, block_imag);
       } else {
@@ -134,19 +142,26 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
 // How many rows ahead the strided block stores (stft) and loads (istft) of a [bins, frames]
 // array ask for their cache lines.
 constexpr int64_t kPrefetchRows = 16;
-constexpr int64_t kIstftAhead = 48;
 
 // Stores a [bins][8] block of results as frames first .. first+count-1 of a [bins, frames]
 // output: 8 neighbouring elements of each row. The rows are far apart, so each row's values land
-// on a different cache line (and page) than the last; the lines 16 rows ahead are requested early
+// on a different cache line than the last; the lines kPrefetchRows rows ahead are requested early
 // (prefetch for writing) so that the stores do not wait on memory.
 // block: [bins][8] -> out: [bins, frames], columns first .. first+count-1
 template <typename T>
 void store_block(const T* block, int64_t bins, int64_t frames, int64_t first, int64_t count,
                  T* out) {
   for (int64_t k = 0; k < bins; ++k) {
-    if (k + kPrefetchRows < bins) __builtin_prefetch(out + (k + kPrefetchRows) * frames + first, 1);
-    std::memcpy(out + k * frames + first, block + k * kFrameLanes, count * sizeof(T));
+    T* row = out + k * frames + first;
+    if (k + kPrefetchRows < bins) {  // both lines the count values may straddle
+      __builtin_prefetch(row + kPrefetchRows * frames, 1);
+      __builtin_prefetch(row + kPrefetchRows * frames + count - 1, 1);
+    }
+    if (count == kFrameLanes) {  // a constant size: vector stores, not a call to memcpy
+      std::memcpy(row, block + k * kFrameLanes, kFrameLanes * sizeof(T));
+    } else {
+      std::memcpy(row, block + k * kFrameLanes, count * sizeof(T));
+    }
   }
 }
 

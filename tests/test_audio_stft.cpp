@@ -272,6 +272,22 @@ TEST(AudioStft, ShapesFollowLibrosa) {
   EXPECT_EQ(stft_frame_count(661500), 1292);
 }
 
+// stft reads y through its stride: every second sample of a longer signal (a strided view) gives
+// the same spectrum, bit for bit, as a contiguous copy of those samples, with both paddings.
+TEST(AudioStft, StridedSignalGivesTheSameSpectrum) {
+  const Tensor longer = timbre::testing::random_uniform({2 * 5000}, 9, {});
+  const Tensor strided = longer.slice(0, 0, 2 * 5000, 2);
+  ASSERT_EQ(strided.stride(0), 2);
+  const Tensor contiguous = from_vector(strided.to_vector<float>(), {5000});
+  for (const PadMode pad_mode : {PadMode::Constant, PadMode::Reflect}) {
+    const StftOptions options{.n_fft = 512, .hop_length = 128, .pad_mode = pad_mode};
+    EXPECT_EQ(stft(strided, options).real.to_vector<float>(),
+              stft(contiguous, options).real.to_vector<float>());
+    EXPECT_EQ(stft(strided, options).imag.to_vector<float>(),
+              stft(contiguous, options).imag.to_vector<float>());
+  }
+}
+
 TEST(AudioStft, RejectsBadInput) {
   const Tensor y = timbre::testing::random_uniform({100}, 5, {});
   EXPECT_ERROR_CONTAINS(stft(zeros({2, 50})), "1-d");
