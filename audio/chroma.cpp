@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "audio/filters.h"
+#include "audio/projection.h"
 #include "tensor/error.h"
 #include "tensor/kernels.h"
 
@@ -213,31 +214,13 @@ Tensor chroma_stft_from_spectrogram(const Tensor& power_spectrogram, double samp
   dispatch_floating(s.dtype(), "chroma_stft", [&]<typename T>() {
     const T* data = s.data_ptr<T>();
     T* result = out.data_ptr<T>();
-    // raw[c, t] = sum_k weights[c, k] S[k, t]   [n_chroma, n_bins] @ [n_bins, frames]
-    // The chroma weights are dense, so every row of S meets every chroma row. Frames go in
-    // chunks of 256 whose n_chroma partial rows stay in L1 while S streams through once
-    // (k outer), instead of once per chroma row; each sum still runs over k in order.
-    std::vector<double> raw(static_cast<size_t>(n_chroma * frames), 0.0);
-    constexpr int64_t kChunk = 256;
-    for (int64_t t0 = 0; t0 < frames; t0 += kChunk) {
-      const int64_t t1 = std::min(frames, t0 + kChunk);
-      for (int64_t k = 0; k < n_bins; ++k) {
-        const T* s_row = data + k * frames;
-        for (int64_t c = 0; c < n_chroma; ++c) {
-          const double w = weights[c * n_bins + k];
-          double* raw_row = raw.data() + c * frames;
-          for (int64_t t = t0; t < t1; ++t)
-            raw_row[t] += w * static_cast<double>(s_row[t]);
-        }
-      }
-    }
-    // librosa's einsum result is in T; librosa.util.normalize then takes each frame's length
-    // in double (the largest |entry| for norm = inf, else (sum |entry|^p)^(1/p)), divides, and
-    // stores the quotient in T. Frames shorter than T's smallest normal number stay as they are.
-    std::vector<T> raw_t(raw.size());
-    for (size_t i = 0; i < raw.size(); ++i) {
-      raw_t[i] = static_cast<T>(raw[i]);
-    }
+    // raw[c, t] = sum_k weights[c, k] S[k, t]   [n_chroma, n_bins] @ [n_bins, frames], summed in
+    // double and rounded to T (librosa's einsum result is in T).
+    std::vector<T> raw_t(static_cast<size_t>(n_chroma * frames));
+    project_columns<T>(weights, data, n_chroma, n_bins, frames, raw_t.data());
+    // librosa.util.normalize then takes each frame's length in double (the largest |entry| for
+    // norm = inf, else (sum |entry|^p)^(1/p)), divides, and stores the quotient in T. Frames
+    // shorter than T's smallest normal number stay as they are.
     for (int64_t t = 0; t < frames; ++t) {
       double length = 1.0;
       if (norm.has_value() && std::isinf(*norm)) {

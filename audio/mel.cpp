@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audio/db.h"
+#include "audio/projection.h"
 #include "tensor/error.h"
 #include "tensor/kernels.h"
 
@@ -32,25 +33,6 @@ void mel_project_kernel(const std::vector<double>& weights, const T* spectrogram
     }
     for (int64_t t = 0; t < frames; ++t)
       mel[m * frames + t] = static_cast<T>(row[t]);
-  }
-}
-
-// out[j, t] = sum_i matrix[j, i] * x[i, t]
-// matrix: [n_out, n_in] (double), x: [n_in, frames] -> out: [n_out, frames]
-template <typename T>
-void matrix_times_columns_kernel(const std::vector<double>& matrix, const T* x, T* out,
-                                 int64_t n_out, int64_t n_in, int64_t frames) {
-  std::vector<double> row(static_cast<size_t>(frames));
-  for (int64_t j = 0; j < n_out; ++j) {
-    std::fill(row.begin(), row.end(), 0.0);
-    for (int64_t i = 0; i < n_in; ++i) {
-      const double a = matrix[j * n_in + i];
-      const T* x_row = x + i * frames;
-      for (int64_t t = 0; t < frames; ++t)
-        row[t] += a * static_cast<double>(x_row[t]);
-    }
-    for (int64_t t = 0; t < frames; ++t)
-      out[j * frames + t] = static_cast<T>(row[t]);
   }
 }
 
@@ -105,7 +87,7 @@ Tensor mfcc_from_log_mel(const Tensor& log_mel, int64_t n_mfcc, double lifter) {
   const Tensor x = kernels::contiguous(log_mel);
   Tensor out = empty({n_mfcc, frames}, {.dtype = x.dtype()});
   dispatch_floating(x.dtype(), "mfcc", [&]<typename T>() {
-    matrix_times_columns_kernel<T>(dct, x.data_ptr<T>(), out.data_ptr<T>(), n_mfcc, n_mels, frames);
+    project_columns<T>(dct, x.data_ptr<T>(), n_mfcc, n_mels, frames, out.data_ptr<T>());
   });
   return out;
 }

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <random>
 #include <string>
 #include <tuple>
 
@@ -25,6 +26,7 @@
 #include "audio/db.h"
 #include "audio/decode.h"
 #include "audio/mel.h"
+#include "audio/projection.h"
 #include "audio/spectral.h"
 #include "audio/stft.h"
 #include "test_helpers.h"
@@ -79,6 +81,61 @@ double golden_max(const Tensor& x) {
 void expect_tensor_near(const Tensor& actual, const std::vector<double>& expected) {
   timbre::testing::expect_tensor(actual, {1, static_cast<int64_t>(expected.size())}, expected,
                                  1e-12);
+}
+
+// ---- The filterbank products (audio/projection.h)
+// ------------------------------------------------
+
+// The sum of projection.h, written the plain way: double, inputs in order, rounded to T once.
+template <typename T>
+std::vector<T> naive_projection(const std::vector<double>& matrix, const std::vector<T>& x,
+                                int64_t n_out, int64_t n_in, int64_t frames) {
+  std::vector<T> out(static_cast<size_t>(n_out * frames));
+  for (int64_t j = 0; j < n_out; ++j) {
+    for (int64_t t = 0; t < frames; ++t) {
+      double sum = 0.0;
+      for (int64_t i = 0; i < n_in; ++i)
+        sum += matrix[j * n_in + i] * static_cast<double>(x[i * frames + t]);
+      out[j * frames + t] = static_cast<T>(sum);
+    }
+  }
+  return out;
+}
+
+template <typename T>
+void expect_projection_equals_naive_sum() {
+  std::mt19937 engine(3);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  // Row counts below, at and past one pass of 12 rows; frame counts with and without a tail of
+  // frames % 4 done one at a time.
+  for (const int64_t n_out : {1, 5, 12, 13, 20, 25}) {
+    for (const int64_t n_in : {1, 7, 128}) {
+      for (const int64_t frames : {0, 1, 3, 4, 9, 130}) {
+        std::vector<double> matrix(static_cast<size_t>(n_out * n_in));
+        std::vector<T> x(static_cast<size_t>(n_in * frames));
+        for (double& v : matrix)
+          v = uniform(engine);
+        for (T& v : x)
+          v = static_cast<T>(uniform(engine));
+        std::vector<T> out(static_cast<size_t>(n_out * frames));
+        project_columns<T>(matrix, x.data(), n_out, n_in, frames, out.data());
+        EXPECT_EQ(out, naive_projection(matrix, x, n_out, n_in, frames))
+            << n_out << " x " << n_in << " times " << frames << " frames";
+      }
+    }
+  }
+}
+
+TEST(AudioProjection, EqualsTheDoubleSumInInputOrderBitForBit) {
+  expect_projection_equals_naive_sum<float>();
+  expect_projection_equals_naive_sum<double>();
+}
+
+TEST(AudioProjection, RejectsAMatrixOfTheWrongSize) {
+  const std::vector<double> matrix(5, 1.0);
+  std::vector<float> x(6), out(6);
+  EXPECT_ERROR_CONTAINS(project_columns<float>(matrix, x.data(), 2, 3, 2, out.data()),
+                        "5 values, not 2 x 3");
 }
 
 using Case = timbre::testing::LibrosaCase;
