@@ -274,46 +274,53 @@ Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double samp
           1, static_cast<int64_t>(std::nearbyint(quantile * static_cast<double>(members))));
       // librosa sorts each frame's band and averages its q lowest and q highest values. Only
       // those 2q values matter (q is about 2% of the band), so instead of sorting we keep, per
-      // frame, the q smallest and the q largest values seen so far in two small sorted lists,
-      // walking the band's rows in memory order (each row of S is contiguous over frames).
-      // A new value enters a list only when it beats the list's worst entry, which soon becomes
-      // rare, so this is about one predictable compare per value and list. The lists end up
-      // holding exactly the sorted prefix and suffix a full sort would give, so the float sums
-      // below add the same values in the same order.
-      // lowest, highest: [frames, q], each list in increasing order.
-      std::vector<T> lowest(static_cast<size_t>(frames * q), std::numeric_limits<T>::infinity());
-      std::vector<T> highest(static_cast<size_t>(frames * q), -std::numeric_limits<T>::infinity());
-      for (int64_t i = 0; i < used; ++i) {
-        const T* row = data + (first + i) * frames;
-        for (int64_t t = 0; t < frames; ++t) {
-          const T value = row[t];
-          T* low = lowest.data() + t * q;
-          if (value < low[q - 1]) {
-            // Insertion step: drop the largest entry, shift larger entries right, insert.
-            int64_t r = q - 1;
-            for (; r > 0 && low[r - 1] > value; --r)
-              low[r] = low[r - 1];
-            low[r] = value;
+      // frame, the q smallest and the q largest values seen so far in two sorted lists, walking
+      // the band's rows in memory order (each row of S is contiguous over frames). Inserting a
+      // value v into the ascending list L of the q smallest (dropping the largest) is, rank by
+      // rank from the top, with the old values:
+      //   L'[r] = min(L[r], max(L[r-1], v))      (L[-1] = -infinity)
+      // and into the ascending list H of the q largest (dropping the smallest), from the bottom:
+      //   H'[r] = max(H[r], min(H[r+1], v))      (H[q] = +infinity)
+      // Only min and max, no branch: with the lists stored rank by rank ([q][frames]), each rank
+      // is one loop over neighbouring frames that runs on vectors. Frames go in chunks whose
+      // lists stay in L1. The lists end up holding exactly the sorted prefix and suffix a full
+      // sort would give, so the sums below add the same values in the same order.
+      constexpr int64_t kChunk = 256;
+      const T infinity = std::numeric_limits<T>::infinity();
+      std::vector<T> lowest(static_cast<size_t>(q * kChunk)), highest(lowest.size());
+      for (int64_t t0 = 0; t0 < frames; t0 += kChunk) {
+        const int64_t width = std::min(kChunk, frames - t0);
+        std::fill(lowest.begin(), lowest.end(), infinity);
+        std::fill(highest.begin(), highest.end(), -infinity);
+        for (int64_t i = 0; i < used; ++i) {
+          const T* row = data + (first + i) * frames + t0;
+          for (int64_t r = q - 1; r >= 0; --r) {  // lowest: top rank first
+            T* low = lowest.data() + r * kChunk;
+            const T* below = r > 0 ? low - kChunk : nullptr;
+            for (int64_t t = 0; t < width; ++t) {
+              const T entering = below ? (below[t] > row[t] ? below[t] : row[t]) : row[t];
+              low[t] = low[t] < entering ? low[t] : entering;
+            }
           }
-          T* high = highest.data() + t * q;
-          if (value > high[0]) {
-            // Drop the smallest entry, shift smaller entries left, insert.
-            int64_t r = 0;
-            for (; r + 1 < q && high[r + 1] < value; ++r)
-              high[r] = high[r + 1];
-            high[r] = value;
+          for (int64_t r = 0; r < q; ++r) {  // highest: bottom rank first
+            T* high = highest.data() + r * kChunk;
+            const T* above = r + 1 < q ? high + kChunk : nullptr;
+            for (int64_t t = 0; t < width; ++t) {
+              const T entering = above ? (above[t] < row[t] ? above[t] : row[t]) : row[t];
+              high[t] = high[t] > entering ? high[t] : entering;
+            }
           }
         }
-      }
-      for (int64_t t = 0; t < frames; ++t) {
-        // Means in T, summed in order, as numpy's mean of a T array along a strided axis.
-        T low_sum = 0, high_sum = 0;
-        for (int64_t i = 0; i < q; ++i) {
-          low_sum += lowest[t * q + i];
-          high_sum += highest[t * q + i];
+        for (int64_t t = 0; t < width; ++t) {
+          // Means in T, summed in order, as numpy's mean of a T array along a strided axis.
+          T low_sum = 0, high_sum = 0;
+          for (int64_t r = 0; r < q; ++r) {
+            low_sum += lowest[r * kChunk + t];
+            high_sum += highest[r * kChunk + t];
+          }
+          valley_data[band * frames + t0 + t] = static_cast<double>(low_sum / static_cast<T>(q));
+          peak_data[band * frames + t0 + t] = static_cast<double>(high_sum / static_cast<T>(q));
         }
-        valley_data[band * frames + t] = static_cast<double>(low_sum / static_cast<T>(q));
-        peak_data[band * frames + t] = static_cast<double>(high_sum / static_cast<T>(q));
       }
     }
   });
