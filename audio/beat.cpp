@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audio/fft.h"
+#include "audio/fft_frames.h"
 #include "audio/stft.h"
 #include "tensor/error.h"
 #include "tensor/kernels.h"
@@ -63,38 +64,54 @@ std::vector<double> mean_tempogram(const std::vector<double>& x, int64_t win,
   for (int64_t i = 0; i < n; ++i)
     padded[half + i] = x[i];
 
-  const std::vector<double> window = hann_window(win, /*periodic=*/true).to_vector<double>();
-  int64_t fft_size = 1;
+  // At least 8 points: the frame-batched FFT's smallest size (more zero padding changes nothing).
+  int64_t fft_size = 8;
   while (fft_size < 2 * win - 1)
     fft_size *= 2;
   const int64_t bins = fft_size / 2 + 1;
+  // The window padded with zeros to fft_size, and the padded envelope followed by fft_size zeros,
+  // so that every frame can be read as fft_size samples: frame t = padded[t + m] * window[m],
+  // exactly zero past the window (the envelope is finite).
+  std::vector<double> window = hann_window(win, /*periodic=*/true).to_vector<double>();
+  window.resize(static_cast<size_t>(fft_size), 0.0);
+  padded.resize(padded.size() + static_cast<size_t>(fft_size), 0.0);
 
+  // Frames go through the FFT 8 at a time, one per vector lane (audio/fft_frames.h: each lane is
+  // rfft_windowed / irfft of audio/fft.h bit for bit); then normalised and added in frame order.
   std::vector<double> sum(static_cast<size_t>(win), 0.0);
+  const int64_t block_count = (n + kFrameLanes - 1) / kFrameLanes;
 #pragma omp parallel
   {
-    std::vector<double> frame(static_cast<size_t>(fft_size)), real(bins), imag(bins);
-    std::vector<double> acf(static_cast<size_t>(fft_size));
+    // [bins][8] spectra (real, imaginary) and [8][fft_size] autocorrelations, 64-byte aligned.
+    const Tensor buffers =
+        empty({2 * bins * kFrameLanes + kFrameLanes * fft_size}, {.dtype = DType::Float64});
+    double* spectrum_real = buffers.data_ptr<double>();
+    double* spectrum_imag = spectrum_real + bins * kFrameLanes;
+    double* acf_rows = spectrum_imag + bins * kFrameLanes;
     std::vector<double> local_sum(static_cast<size_t>(win), 0.0);
 #pragma omp for schedule(static)
-    for (int64_t t = 0; t < n; ++t) {
-      // frame: [fft_size] = windowed envelope, then zeros
-      for (int64_t m = 0; m < win; ++m)
-        frame[m] = padded[t + m] * window[m];
-      std::fill(frame.begin() + win, frame.end(), 0.0);
-      rfft(frame.data(), fft_size, real.data(), imag.data());
+    for (int64_t b = 0; b < block_count; ++b) {
+      const int64_t first = b * kFrameLanes;
+      const int64_t count = std::min(kFrameLanes, n - first);
+      rfft_frames(padded.data() + first, /*hop=*/1, count, window.data(), fft_size, spectrum_real,
+                  spectrum_imag);
       // |X|^2: the DFT of the autocorrelation.
-      for (int64_t k = 0; k < bins; ++k) {
-        real[k] = real[k] * real[k] + imag[k] * imag[k];
-        imag[k] = 0.0;
+      for (int64_t i = 0; i < bins * kFrameLanes; ++i) {
+        spectrum_real[i] =
+            spectrum_real[i] * spectrum_real[i] + spectrum_imag[i] * spectrum_imag[i];
+        spectrum_imag[i] = 0.0;
       }
-      irfft(real.data(), imag.data(), fft_size, acf.data());
-      double largest = 0.0;
-      for (int64_t l = 0; l < win; ++l)
-        largest = std::max(largest, std::fabs(acf[l]));
-      // librosa.util.normalize leaves frames below the smallest normal double unscaled.
-      const double scale = largest < std::numeric_limits<double>::min() ? 1.0 : largest;
-      for (int64_t l = 0; l < win; ++l)
-        local_sum[l] += acf[l] / scale;
+      irfft_frames(spectrum_real, spectrum_imag, fft_size, acf_rows);
+      for (int64_t f = 0; f < count; ++f) {
+        const double* acf = acf_rows + f * fft_size;
+        double largest = 0.0;
+        for (int64_t l = 0; l < win; ++l)
+          largest = std::max(largest, std::fabs(acf[l]));
+        // librosa.util.normalize leaves frames below the smallest normal double unscaled.
+        const double scale = largest < std::numeric_limits<double>::min() ? 1.0 : largest;
+        for (int64_t l = 0; l < win; ++l)
+          local_sum[l] += acf[l] / scale;
+      }
     }
 #pragma omp critical
     for (int64_t l = 0; l < win; ++l)
