@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audio/fft_butterflies.h"
+#include "audio/target_clones.h"
 #include "tensor/error.h"
 
 namespace timbre::audio {
@@ -54,39 +55,31 @@ struct BluesteinPlan {
   }
 };
 
-// The butterfly stages dominate the cost of every transform. GCC's target_clones compiles them
-// for the baseline x86-64 (SSE2: 2 doubles per instruction), AVX and AVX2 (4 doubles; some
-// virtual machines offer AVX without AVX2), and picks the version the CPU supports when the
-// program starts: no -march=native needed, and the
-// binary still runs everywhere. Both versions do the same operations in the same order
-// (audio/CMakeLists.txt turns off fused multiply-add contraction), so their results are identical.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define TIMBRE_FFT_CLONES __attribute__((target_clones("avx2", "avx", "default")))
-#else
-#define TIMBRE_FFT_CLONES
-#endif
+// The butterfly stages dominate the cost of every transform: they are compiled for AVX2, AVX
+// and baseline x86-64 (audio/target_clones.h), with identical results.
 
-TIMBRE_FFT_CLONES void butterfly_stage_double(double* real, double* imag, int64_t n, int64_t half,
-                                              const double* twiddle_real,
-                                              const double* twiddle_imag, double imag_sign) {
+TIMBRE_AVX_AVX2_CLONES void butterfly_stage_double(double* real, double* imag, int64_t n,
+                                                   int64_t half, const double* twiddle_real,
+                                                   const double* twiddle_imag, double imag_sign) {
   butterfly_stage(real, imag, n, half, twiddle_real, twiddle_imag, imag_sign);
 }
 
-TIMBRE_FFT_CLONES void butterfly_stage_pair_double(double* real, double* imag, int64_t n,
-                                                   int64_t half, const double* twiddle_real,
-                                                   const double* twiddle_imag, double imag_sign) {
+TIMBRE_AVX_AVX2_CLONES void butterfly_stage_pair_double(double* real, double* imag, int64_t n,
+                                                        int64_t half, const double* twiddle_real,
+                                                        const double* twiddle_imag,
+                                                        double imag_sign) {
   butterfly_stage_pair(real, imag, n, half, twiddle_real, twiddle_imag, imag_sign);
 }
 
-TIMBRE_FFT_CLONES void butterfly_stage_pair_float(float* real, float* imag, int64_t n, int64_t half,
+TIMBRE_AVX_AVX2_CLONES void butterfly_stage_pair_float(float* real, float* imag, int64_t n,
+                                                       int64_t half, const float* twiddle_real,
+                                                       const float* twiddle_imag, float imag_sign) {
+  butterfly_stage_pair(real, imag, n, half, twiddle_real, twiddle_imag, imag_sign);
+}
+
+TIMBRE_AVX_AVX2_CLONES void butterfly_stage_float(float* real, float* imag, int64_t n, int64_t half,
                                                   const float* twiddle_real,
                                                   const float* twiddle_imag, float imag_sign) {
-  butterfly_stage_pair(real, imag, n, half, twiddle_real, twiddle_imag, imag_sign);
-}
-
-TIMBRE_FFT_CLONES void butterfly_stage_float(float* real, float* imag, int64_t n, int64_t half,
-                                             const float* twiddle_real, const float* twiddle_imag,
-                                             float imag_sign) {
   butterfly_stage(real, imag, n, half, twiddle_real, twiddle_imag, imag_sign);
 }
 
@@ -204,15 +197,15 @@ namespace {
 
 using namespace detail;  // the plans and butterflies of audio/fft_butterflies.h
 
-TIMBRE_FFT_CLONES void rfft_split_double(const double* z_real, const double* z_imag,
-                                         const double* w_real, const double* w_imag, int64_t half,
-                                         double* out_real, double* out_imag) {
+TIMBRE_AVX_AVX2_CLONES void rfft_split_double(const double* z_real, const double* z_imag,
+                                              const double* w_real, const double* w_imag,
+                                              int64_t half, double* out_real, double* out_imag) {
   rfft_split(z_real, z_imag, w_real, w_imag, half, out_real, out_imag);
 }
 
-TIMBRE_FFT_CLONES void rfft_split_float(const float* z_real, const float* z_imag,
-                                        const float* w_real, const float* w_imag, int64_t half,
-                                        float* out_real, float* out_imag) {
+TIMBRE_AVX_AVX2_CLONES void rfft_split_float(const float* z_real, const float* z_imag,
+                                             const float* w_real, const float* w_imag, int64_t half,
+                                             float* out_real, float* out_imag) {
   rfft_split(z_real, z_imag, w_real, w_imag, half, out_real, out_imag);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audio/median_network.h"
+#include "audio/target_clones.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
 #include "tensor/kernels.h"
@@ -94,17 +95,12 @@ inline __attribute__((always_inline)) void sliding_median(const T* extended, int
 }
 
 // sliding_median for float (the dtype of every spectrogram HPSS sees) compiled for baseline x86-64
-// (SSE2: 4 compares per instruction) and for AVX2 (8), the version picked at start-up as for the
-// FFT's butterflies; compares and moves only, so both give identical results.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define TIMBRE_MEDIAN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TIMBRE_MEDIAN_CLONES
-#endif
+// (SSE2: 4 compares per instruction) and for AVX2 (8) (audio/target_clones.h); compares and moves
+// only, so both give identical results.
 
-TIMBRE_MEDIAN_CLONES void sliding_median_float(const float* extended, int64_t length,
-                                               int64_t window, float* output, int64_t output_stride,
-                                               std::vector<float>& sorted) {
+TIMBRE_AVX2_CLONES void sliding_median_float(const float* extended, int64_t length, int64_t window,
+                                             float* output, int64_t output_stride,
+                                             std::vector<float>& sorted) {
   sliding_median(extended, length, window, output, output_stride, sorted);
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "audio/target_clones.h"
 #include "tensor/error.h"
 
 namespace timbre::audio {
@@ -49,20 +50,14 @@ inline __attribute__((always_inline)) void project_pass(const double* weights, c
   }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define TIMBRE_PROJECTION_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TIMBRE_PROJECTION_CLONES
-#endif
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h).
 
-TIMBRE_PROJECTION_CLONES void project_pass_float(const double* weights, const float* x,
-                                                 int64_t n_in, int64_t frames, int rows,
-                                                 float* out) {
+TIMBRE_AVX2_CLONES void project_pass_float(const double* weights, const float* x, int64_t n_in,
+                                           int64_t frames, int rows, float* out) {
   project_pass(weights, x, n_in, frames, rows, out);
 }
-TIMBRE_PROJECTION_CLONES void project_pass_double(const double* weights, const double* x,
-                                                  int64_t n_in, int64_t frames, int rows,
-                                                  double* out) {
+TIMBRE_AVX2_CLONES void project_pass_double(const double* weights, const double* x, int64_t n_in,
+                                            int64_t frames, int rows, double* out) {
   project_pass(weights, x, n_in, frames, rows, out);
 }
 

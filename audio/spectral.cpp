@@ -9,6 +9,7 @@
 
 #include "audio/db.h"
 #include "audio/filters.h"
+#include "audio/target_clones.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
 #include "tensor/kernels.h"
@@ -226,6 +227,58 @@ Tensor spectral_rolloff(const Tensor& y, double sample_rate, const StftOptions& 
 
 // ---- Contrast -------------------------------------------------------------------------------
 
+namespace {
+
+// One row of a band into spectral_contrast's lists (see there): for each of `width` frames, the
+// value enters the ascending list of the q smallest values (the largest drops out) and that of
+// the q largest (the smallest drops out), by min and max only, rank by rank:
+//   lowest'[r] = min(lowest[r], max(lowest[r-1], v))     r = q-1 .. 0  (lowest[-1] = -infinity)
+//   highest'[r] = max(highest[r], min(highest[r+1], v))  r = 0 .. q-1  (highest[q] = +infinity)
+// row: [width] -> lowest, highest: [q][stride] (rank r of frame t at r * stride + t)
+template <typename T>
+inline __attribute__((always_inline)) void keep_extremes_body(const T* row, int64_t width,
+                                                              int64_t q, int64_t stride, T* lowest,
+                                                              T* highest) {
+  for (int64_t r = q - 1; r >= 0; --r) {  // top rank first: each reads the old rank below
+    T* low = lowest + r * stride;
+    if (r == 0) {
+      for (int64_t t = 0; t < width; ++t)
+        low[t] = low[t] < row[t] ? low[t] : row[t];
+      continue;
+    }
+    const T* below = low - stride;
+    for (int64_t t = 0; t < width; ++t) {
+      const T entering = below[t] > row[t] ? below[t] : row[t];
+      low[t] = low[t] < entering ? low[t] : entering;
+    }
+  }
+  for (int64_t r = 0; r < q; ++r) {  // bottom rank first: each reads the old rank above
+    T* high = highest + r * stride;
+    if (r == q - 1) {
+      for (int64_t t = 0; t < width; ++t)
+        high[t] = high[t] > row[t] ? high[t] : row[t];
+      continue;
+    }
+    const T* above = high + stride;
+    for (int64_t t = 0; t < width; ++t) {
+      const T entering = above[t] < row[t] ? above[t] : row[t];
+      high[t] = high[t] > entering ? high[t] : entering;
+    }
+  }
+}
+
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): min and max only, identical.
+TIMBRE_AVX2_CLONES void keep_extremes(const float* row, int64_t width, int64_t q, int64_t stride,
+                                      float* lowest, float* highest) {
+  keep_extremes_body(row, width, q, stride, lowest, highest);
+}
+TIMBRE_AVX2_CLONES void keep_extremes(const double* row, int64_t width, int64_t q, int64_t stride,
+                                      double* lowest, double* highest) {
+  keep_extremes_body(row, width, q, stride, lowest, highest);
+}
+
+}  // namespace
+
 Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double sample_rate,
                                           double fmin, int64_t n_bands, double quantile,
                                           bool linear) {
@@ -275,16 +328,12 @@ Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double samp
       // librosa sorts each frame's band and averages its q lowest and q highest values. Only
       // those 2q values matter (q is about 2% of the band), so instead of sorting we keep, per
       // frame, the q smallest and the q largest values seen so far in two sorted lists, walking
-      // the band's rows in memory order (each row of S is contiguous over frames). Inserting a
-      // value v into the ascending list L of the q smallest (dropping the largest) is, rank by
-      // rank from the top, with the old values:
-      //   L'[r] = min(L[r], max(L[r-1], v))      (L[-1] = -infinity)
-      // and into the ascending list H of the q largest (dropping the smallest), from the bottom:
-      //   H'[r] = max(H[r], min(H[r+1], v))      (H[q] = +infinity)
-      // Only min and max, no branch: with the lists stored rank by rank ([q][frames]), each rank
-      // is one loop over neighbouring frames that runs on vectors. Frames go in chunks whose
-      // lists stay in L1. The lists end up holding exactly the sorted prefix and suffix a full
-      // sort would give, so the sums below add the same values in the same order.
+      // the band's rows in memory order (each row of S is contiguous over frames), each value
+      // inserted by min and max only (keep_extremes): with the lists stored rank by rank
+      // ([q][frames]), each rank is one loop over neighbouring frames that runs on vectors.
+      // Frames go in chunks whose lists stay in L1. The lists end up holding exactly the sorted
+      // prefix and suffix a full sort would give, so the sums below add the same values in the
+      // same order.
       constexpr int64_t kChunk = 256;
       const T infinity = std::numeric_limits<T>::infinity();
       std::vector<T> lowest(static_cast<size_t>(q * kChunk)), highest(lowest.size());
@@ -293,23 +342,8 @@ Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double samp
         std::fill(lowest.begin(), lowest.end(), infinity);
         std::fill(highest.begin(), highest.end(), -infinity);
         for (int64_t i = 0; i < used; ++i) {
-          const T* row = data + (first + i) * frames + t0;
-          for (int64_t r = q - 1; r >= 0; --r) {  // lowest: top rank first
-            T* low = lowest.data() + r * kChunk;
-            const T* below = r > 0 ? low - kChunk : nullptr;
-            for (int64_t t = 0; t < width; ++t) {
-              const T entering = below ? (below[t] > row[t] ? below[t] : row[t]) : row[t];
-              low[t] = low[t] < entering ? low[t] : entering;
-            }
-          }
-          for (int64_t r = 0; r < q; ++r) {  // highest: bottom rank first
-            T* high = highest.data() + r * kChunk;
-            const T* above = r + 1 < q ? high + kChunk : nullptr;
-            for (int64_t t = 0; t < width; ++t) {
-              const T entering = above ? (above[t] < row[t] ? above[t] : row[t]) : row[t];
-              high[t] = high[t] > entering ? high[t] : entering;
-            }
-          }
+          keep_extremes(data + (first + i) * frames + t0, width, q, kChunk, lowest.data(),
+                        highest.data());
         }
         for (int64_t t = 0; t < width; ++t) {
           // Means in T, summed in order, as numpy's mean of a T array along a strided axis.
