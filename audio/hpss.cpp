@@ -164,23 +164,13 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double 
     const T* re = real.data_ptr<T>();
     const T* im = imag.data_ptr<T>();
     // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
-    Tensor magnitude = empty(sizes, {.dtype = dtype_of<T>()});
-    T* mag = magnitude.data_ptr<T>();
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < count; ++i) {
-      if constexpr (std::is_same_v<T, float>) {
-        // hypotf as glibc (2.35+) computes it: the double sqrt of the double sum of squares,
-        // rounded to float (exact squares, no overflow); unlike the call, it vectorises.
-        const double x = re[i], y = im[i];
-        mag[i] = static_cast<float>(std::sqrt(x * x + y * y));
-      } else {
-        mag[i] = std::hypot(re[i], im[i]);
-      }
-    }
+    const Tensor magnitude_tensor = magnitude({real, imag});
+    const T* mag = magnitude_tensor.data_ptr<T>();
     // Harmonic sounds are smooth along time, percussive ones along frequency.
-    const Tensor harmonic_median = median_filter_2d(magnitude, kernel_size, MedianAxis::Time);
+    const Tensor harmonic_median =
+        median_filter_2d(magnitude_tensor, kernel_size, MedianAxis::Time);
     const Tensor percussive_median =
-        median_filter_2d(magnitude, kernel_size, MedianAxis::Frequency);
+        median_filter_2d(magnitude_tensor, kernel_size, MedianAxis::Frequency);
     HpssResult result{
         {empty(sizes, {.dtype = dtype_of<T>()}), empty(sizes, {.dtype = dtype_of<T>()})},
         {empty(sizes, {.dtype = dtype_of<T>()}), empty(sizes, {.dtype = dtype_of<T>()})}};
