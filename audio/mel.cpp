@@ -8,6 +8,7 @@
 
 #include "audio/db.h"
 #include "audio/projection.h"
+#include "audio/target_clones.h"
 #include "tensor/error.h"
 #include "tensor/kernels.h"
 
@@ -19,8 +20,10 @@ namespace {
 // a few dozen of the 1 + n_fft/2 bins, so this is ~20x less work than the dense product.
 // weights: [n_mels, n_bins] (double), S: [n_bins, frames] -> mel: [n_mels, frames]
 template <typename T>
-void mel_project_kernel(const std::vector<double>& weights, const T* spectrogram, T* mel,
-                        int64_t n_mels, int64_t n_bins, int64_t frames) {
+inline __attribute__((always_inline)) void mel_project_body(const double* weights,
+                                                            const T* spectrogram, T* mel,
+                                                            int64_t n_mels, int64_t n_bins,
+                                                            int64_t frames) {
   std::vector<double> row(static_cast<size_t>(frames));  // one output row, accumulated in double
   for (int64_t m = 0; m < n_mels; ++m) {
     std::fill(row.begin(), row.end(), 0.0);
@@ -34,6 +37,16 @@ void mel_project_kernel(const std::vector<double>& weights, const T* spectrogram
     for (int64_t t = 0; t < frames; ++t)
       mel[m * frames + t] = static_cast<T>(row[t]);
   }
+}
+
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): identical sums.
+TIMBRE_AVX2_CLONES void mel_project(const double* weights, const float* spectrogram, float* mel,
+                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
+  mel_project_body(weights, spectrogram, mel, n_mels, n_bins, frames);
+}
+TIMBRE_AVX2_CLONES void mel_project(const double* weights, const double* spectrogram, double* mel,
+                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
+  mel_project_body(weights, spectrogram, mel, n_mels, n_bins, frames);
 }
 
 void check_spectrogram(const Tensor& spectrogram, const char* op) {
@@ -57,7 +70,7 @@ Tensor melspectrogram_from_spectrogram(const Tensor& spectrogram, double sample_
                                           .to_vector<double>();
   Tensor out = empty({mel.n_mels, frames}, {.dtype = s.dtype()});
   dispatch_floating(s.dtype(), "melspectrogram", [&]<typename T>() {
-    mel_project_kernel<T>(weights, s.data_ptr<T>(), out.data_ptr<T>(), mel.n_mels, n_bins, frames);
+    mel_project(weights.data(), s.data_ptr<T>(), out.data_ptr<T>(), mel.n_mels, n_bins, frames);
   });
   return out;
 }
