@@ -62,19 +62,68 @@ struct MeanVariance {
   double variance = 0.0;
 };
 
-// The statistics of a list of values, in double as the goldens' float64 numpy did.
-// Two passes (mean, then the mean squared deviation) as numpy.var, not E[x^2] - E[x]^2, which
+// numpy's pairwise summation (pairwise_sum in numpy/core/src/umath/loops_utils.h.src), the
+// order in which np.sum, np.mean and np.var add a contiguous float64 array: fewer than 8 terms
+// one after another; up to 128 terms in 8 interleaved partial sums r0..r7 (term i into r[i % 8]),
+// combined as ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the terms past the last
+// multiple of 8 in order; more terms split in two halves, the first a multiple of 8, each summed
+// the same way. Besides giving numpy's very sums, the partial sums are independent chains of
+// additions the processor overlaps (a single running sum waits on every addition).
+// term(i): the i-th term (double) -> sum of terms first .. first + count - 1
+template <typename Term>
+double pairwise_sum(const Term& term, int64_t first, int64_t count) {
+  constexpr int64_t kBlock = 128;
+  if (count < 8) {
+    double sum = 0.0;
+    for (int64_t i = 0; i < count; ++i)
+      sum += term(first + i);
+    return sum;
+  }
+  if (count <= kBlock) {
+    double partial[8];
+    for (int64_t j = 0; j < 8; ++j)
+      partial[j] = term(first + j);
+    int64_t i = 8;
+    for (; i < count - count % 8; i += 8) {
+      for (int64_t j = 0; j < 8; ++j)
+        partial[j] += term(first + i + j);
+    }
+    double sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+                 ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+    for (; i < count; ++i)
+      sum += term(first + i);
+    return sum;
+  }
+  int64_t half = count / 2;
+  half -= half % 8;
+  return pairwise_sum(term, first, half) + pairwise_sum(term, first + half, count - half);
+}
+
+// The statistics of values[0 .. count-1] widened to double, as numpy computes them on the
+// goldens' float64 arrays: mean = add.reduce(x) / n (the reduction starts from add's identity 0),
+// variance = add.reduce((x - mean) * (x - mean)) / n - two passes, not E[x^2] - E[x]^2, which
 // cancels catastrophically when the mean is large against the spread.
-MeanVariance mean_and_variance(const std::vector<double>& v) {
-  TIMBRE_CHECK(!v.empty(), "mean_and_variance: no values");
-  double sum = 0.0;
-  for (const double x : v)
-    sum += x;
-  const double mean = sum / static_cast<double>(v.size());
-  double squared_deviations = 0.0;
-  for (const double x : v)
-    squared_deviations += (x - mean) * (x - mean);
-  return {mean, squared_deviations / static_cast<double>(v.size())};
+template <typename T>
+MeanVariance mean_and_variance(const T* values, int64_t count) {
+  TIMBRE_CHECK(count > 0, "mean_and_variance: no values");
+  const double n = static_cast<double>(count);
+  const double mean =
+      (0.0 + pairwise_sum([&](int64_t i) { return static_cast<double>(values[i]); }, 0, count)) / n;
+  const double squared_deviations = pairwise_sum(
+      [&](int64_t i) {
+        const double deviation = static_cast<double>(values[i]) - mean;
+        return deviation * deviation;
+      },
+      0, count);
+  return {mean, (0.0 + squared_deviations) / n};
+}
+
+// The same for a whole tensor, read in row-major order (no copy).
+MeanVariance mean_and_variance(const Tensor& feature) {
+  const Tensor values = kernels::contiguous(feature);
+  return dispatch_floating(values.dtype(), "mean_and_variance", [&]<typename T>() {
+    return mean_and_variance(values.data_ptr<T>(), values.numel());
+  });
 }
 
 // Checks the signal both feature sets take.
@@ -161,20 +210,19 @@ Gtzan57 gtzan57(const Tensor& y, double sample_rate, PadMode pad_mode) {
   result.names = gtzan57_names();
   for (const Tensor& feature : frame_features) {
     // Widened to double entry by entry, as numpy's astype(float64) before np.mean / np.var.
-    const MeanVariance statistics = mean_and_variance(feature.to_vector<double>());
+    const MeanVariance statistics = mean_and_variance(feature);
     result.values.push_back(statistics.mean);
     result.values.push_back(statistics.variance);
   }
   result.values.push_back(beats_per_minute);
 
   // mfcc1..20: statistics of each coefficient over frames.
-  const Tensor mfcc20 = mfcc_from_log_mel(log_mel, 20);                 // [20, T]
-  const std::vector<double> coefficients = mfcc20.to_vector<double>();  // row-major [20, T]
+  const Tensor mfcc20 = kernels::contiguous(mfcc_from_log_mel(log_mel, 20));  // [20, T]
   const int64_t frames = mfcc20.size(1);
   for (int64_t k = 0; k < 20; ++k) {
-    const std::vector<double> row(coefficients.begin() + k * frames,
-                                  coefficients.begin() + (k + 1) * frames);
-    const MeanVariance statistics = mean_and_variance(row);
+    const MeanVariance statistics = dispatch_floating(mfcc20.dtype(), "gtzan57", [&]<typename T>() {
+      return mean_and_variance(mfcc20.data_ptr<T>() + k * frames, frames);  // row k: [T]
+    });
     result.values.push_back(statistics.mean);
     result.values.push_back(statistics.variance);
   }

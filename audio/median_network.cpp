@@ -80,8 +80,8 @@ constexpr Network pruned_network(int wires, int inputs, int live_first, int live
   return network;
 }
 
-// Every window of at most 32 values: the full sort (nothing pruned but the +infinity wires, which
-// depend on the window, are kept as real values).
+// Any window of at most 32 values: the whole sort, unpruned (the window, and so which wires hold
+// +infinity and which wire is the median, is known only at run time).
 constexpr Network kFullSort = pruned_network(kInputs, kInputs, 0, kInputs - 1, 0);
 
 // HPSS's window: 31 values, median = rank 15.
