@@ -2,6 +2,8 @@
 // tracker (beat.beat_track, Ellis 2007).
 #include "audio/beat.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -64,7 +66,8 @@ std::vector<double> mean_tempogram(const std::vector<double>& x, int64_t win,
   for (int64_t i = 0; i < n; ++i)
     padded[half + i] = x[i];
 
-  // At least 8 points: the frame-batched FFT's smallest size (more zero padding changes nothing).
+  // At least 8 points: the frame-batched FFT's smallest size (more zero padding changes nothing
+  // mathematically; for windows of 4 or fewer the rounding differs from a 4-point FFT's).
   int64_t fft_size = 8;
   while (fft_size < 2 * win - 1)
     fft_size *= 2;
@@ -77,9 +80,12 @@ std::vector<double> mean_tempogram(const std::vector<double>& x, int64_t win,
   padded.resize(padded.size() + static_cast<size_t>(fft_size), 0.0);
 
   // Frames go through the FFT 8 at a time, one per vector lane (audio/fft_frames.h: each lane is
-  // rfft_windowed / irfft of audio/fft.h bit for bit); then normalised and added in frame order.
-  std::vector<double> sum(static_cast<size_t>(win), 0.0);
+  // rfft_windowed / irfft of audio/fft.h bit for bit), then are normalised and added up. Each
+  // thread sums a contiguous run of frames (schedule(static)) in order, and the threads' sums are
+  // added in thread order afterwards: the same result on every run with the same number of
+  // threads (with one thread, frame after frame).
   const int64_t block_count = (n + kFrameLanes - 1) / kFrameLanes;
+  std::vector<std::vector<double>> thread_sums(static_cast<size_t>(omp_get_max_threads()));
 #pragma omp parallel
   {
     // [bins][8] spectra (real, imaginary) and [8][fft_size] autocorrelations, 64-byte aligned.
@@ -88,7 +94,8 @@ std::vector<double> mean_tempogram(const std::vector<double>& x, int64_t win,
     double* spectrum_real = buffers.data_ptr<double>();
     double* spectrum_imag = spectrum_real + bins * kFrameLanes;
     double* acf_rows = spectrum_imag + bins * kFrameLanes;
-    std::vector<double> local_sum(static_cast<size_t>(win), 0.0);
+    std::vector<double>& local_sum = thread_sums[static_cast<size_t>(omp_get_thread_num())];
+    local_sum.assign(static_cast<size_t>(win), 0.0);
 #pragma omp for schedule(static)
     for (int64_t b = 0; b < block_count; ++b) {
       const int64_t first = b * kFrameLanes;
@@ -113,7 +120,10 @@ std::vector<double> mean_tempogram(const std::vector<double>& x, int64_t win,
           local_sum[l] += acf[l] / scale;
       }
     }
-#pragma omp critical
+  }
+  std::vector<double> sum(static_cast<size_t>(win), 0.0);
+  for (const std::vector<double>& local_sum : thread_sums) {
+    if (local_sum.empty()) continue;  // a thread the parallel region did not start
     for (int64_t l = 0; l < win; ++l)
       sum[l] += local_sum[l];
   }

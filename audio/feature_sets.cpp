@@ -62,8 +62,8 @@ struct MeanVariance {
   double variance = 0.0;
 };
 
-// numpy's pairwise summation (pairwise_sum in numpy/core/src/umath/loops_utils.h.src), the
-// order in which np.sum, np.mean and np.var add a contiguous float64 array: fewer than 8 terms
+// numpy's pairwise summation (pairwise_sum in numpy 1.24's numpy/core/src/umath/loops_utils.h.src),
+// the order in which np.sum, np.mean and np.var add a contiguous float64 array: fewer than 8 terms
 // one after another; up to 128 terms in 8 interleaved partial sums r0..r7 (term i into r[i % 8]),
 // combined as ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the terms past the last
 // multiple of 8 in order; more terms split in two halves, the first a multiple of 8, each summed

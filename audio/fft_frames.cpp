@@ -238,12 +238,11 @@ inline __attribute__((always_inline)) void rfft_frames_body(const double* signal
 template <int Width>
 inline __attribute__((always_inline)) void irfft_frames_body(const double* in_real_doubles,
                                                              const double* in_imag_doubles,
-                                                             int64_t n, double* output_doubles) {
+                                                             int64_t n, double* output) {
   using Lanes = FrameVector<Width>;
   const Lanes* in_real = reinterpret_cast<const Lanes*>(in_real_doubles);
   const Lanes* in_imag = reinterpret_cast<const Lanes*>(in_imag_doubles);
   using Native = typename Lanes::Native;
-  double* output = output_doubles;
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);

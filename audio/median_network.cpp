@@ -201,7 +201,7 @@ inline __attribute__((always_inline)) void medians_down_columns(const float* inp
         for (int k = 0; k < kWindow; ++k)
           load_lanes<Lanes>(strip + (i + k) * stride, wires[k]);
         apply<kMedianOf31, Lanes>(wires);
-        store_lanes<Lanes>(wires[kRank], valid, strip_output + (i)*output_stride);
+        store_lanes<Lanes>(wires[kRank], valid, strip_output + i * output_stride);
       }
       continue;
     }
@@ -215,7 +215,7 @@ inline __attribute__((always_inline)) void medians_down_columns(const float* inp
         }
       }
       apply<kFullSort, Lanes>(wires);
-      store_lanes<Lanes>(wires[window / 2], valid, strip_output + (i)*output_stride);
+      store_lanes<Lanes>(wires[window / 2], valid, strip_output + i * output_stride);
     }
   }
 }

@@ -398,7 +398,7 @@ Tensor zero_crossing_rate(const Tensor& y, int64_t frame_length, int64_t hop_len
     // so frame t, positions start .. start + frame_length - 1, has
     //   before[start + frame_length] - before[start + 1] changes (exact integers).
     const int64_t padded = samples + 2 * framing.pad;
-    std::vector<int32_t> before(static_cast<size_t>(padded + 1), 0);
+    std::vector<int64_t> before(static_cast<size_t>(padded + 1), 0);
     bool previous = is_negative(0);
     for (int64_t i = 1; i < padded; ++i) {
       const bool current = is_negative(i);
@@ -444,9 +444,10 @@ Tensor rms(const Tensor& y, int64_t frame_length, int64_t hop_length, bool cente
       }
       squares[p] = v * v;
     }
-    // Each frame's sum runs sample by sample, as numpy's mean over the frame axis adds; a chain
-    // of dependent additions waits on each one, so kChains frames are summed side by side (the
-    // same order within each frame, the processor overlaps the chains).
+    // Each frame's sum runs sample by sample in double (as this function always has; the
+    // goldens' tolerance covers numpy's own order). A chain of dependent additions waits on each
+    // one, so kChains frames are summed side by side (the same order within each frame, the
+    // processor overlaps the chains).
     constexpr int64_t kChains = 8;
     std::vector<double> sum_squares(static_cast<size_t>(framing.frames));
     int64_t t = 0;

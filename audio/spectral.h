@@ -57,7 +57,8 @@ Tensor spectral_rolloff(const Tensor& y, double sample_rate, const StftOptions& 
 // before that drop.
 // S: [1 + n_fft/2, frames] -> [n_bands + 1, frames] float64
 // Requires: as spectral_centroid; fmin > 0; n_bands >= 1; 0 < quantile < 1;
-//           fmin 2^(n_bands-1) < sample_rate / 2 (every band edge below Nyquist).
+//           fmin 2^(n_bands-1) < sample_rate / 2 (every band edge below Nyquist); no NaN in S
+//           (a NaN spreads to its frame's peak and valley).
 Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double sample_rate,
                                           double fmin = 200.0, int64_t n_bands = 6,
                                           double quantile = 0.02, bool linear = false);

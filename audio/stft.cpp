@@ -72,8 +72,9 @@ Tensor padded_signal(const Tensor& y, const StftOptions& options) {
     for (int64_t p = 0; p < samples; ++p)
       values[pad + p] = static_cast<double>(data[p * stride]);
   }
-  for (int64_t j = 0; j < pad; ++j) {  // the pads: zeros (Constant) or the mirror image (Reflect)
-    const bool reflect = options.pad_mode == PadMode::Reflect;
+  // The pads: zeros (Constant) or the mirror image (Reflect).
+  const bool reflect = options.pad_mode == PadMode::Reflect;
+  for (int64_t j = 0; j < pad; ++j) {
     const int64_t before = -pad + j, after = samples + j;
     values[j] = reflect ? static_cast<double>(data[reflect_index(before, samples) * stride]) : 0.0;
     values[pad + samples + j] =
@@ -267,10 +268,9 @@ Tensor spectrogram_typed(const Tensor& y, const StftOptions& options, double pow
 void irfft_one_frame_at_a_time(const double* block_real, const double* block_imag, int64_t n_fft,
                                int64_t count, double* block_frames) {
   const int64_t bins = 1 + n_fft / 2;
-  thread_local std::vector<double> spectrum_real, spectrum_imag, frame;
+  thread_local std::vector<double> spectrum_real, spectrum_imag;
   spectrum_real.resize(bins);
   spectrum_imag.resize(bins);
-  frame.resize(n_fft);
   for (int64_t f = 0; f < count; ++f) {
     for (int64_t k = 0; k < bins; ++k) {
       spectrum_real[k] = block_real[k * kFrameLanes + f];
@@ -367,8 +367,10 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
   const int64_t imag_row = spectrum.imag.stride(0), imag_col = spectrum.imag.stride(1);
 
   // Frames are inverted 8 at a time (one per lane, audio/fft_frames.h), two such blocks per task:
-  // 16 neighbouring frames, whose values in a row of S (float32) fill one 64-byte cache line, so
-  // each line is fetched once. A task writes the samples [first*hop, (first+15)*hop + n_fft).
+  // 16 neighbouring frames, whose values in a row of S are 64 bytes in float32 (a cache line's
+  // worth, in one or two lines: rows do not start on line boundaries; 128 bytes in float64), so
+  // no line is fetched for one task and again for the next. A task writes the samples
+  // [first*hop, (first+15)*hop + n_fft).
   // Tasks in the same residue class b mod groups, groups = ceil(span / (16*hop)), are far enough
   // apart never to write the same sample, so each class is overlap-added in parallel; the result
   // does not depend on the number of threads.
@@ -399,7 +401,7 @@ Tensor istft_typed(const ComplexSpectrogram& spectrum, const StftOptions& option
         for (int64_t k = 0; k < bins; ++k) {
           const T* row_real = in_real + k * real_row + first * real_col;
           const T* row_imag = in_imag + k * imag_row + first * imag_col;
-          if (k + kPrefetchRows < bins) {  // 16 floats span two cache lines unless aligned
+          if (k + kPrefetchRows < bins) {  // the first and last line of the row's 16 values
             __builtin_prefetch(row_real + kPrefetchRows * real_row);
             __builtin_prefetch(row_imag + kPrefetchRows * imag_row);
             __builtin_prefetch(row_real + kPrefetchRows * real_row + (count - 1) * real_col);

@@ -84,7 +84,9 @@ Tensor spectrogram(const Tensor& y, const StftOptions& options = {}, double powe
 //   result[p] = sum over t = 0 .. frames-1 with 0 <= p - t*hop < n of window[p - t*hop]^2
 // window: [n] -> float64 [n + hop * (frames - 1)]
 // Requires: window not empty; hop >= 1; frames >= 1.
-// Ensures:  equal, bit for bit, to adding window^2 frame after frame (what istft divides by).
+// Ensures:  equal, bit for bit, to adding window^2 frame after frame in double (what istft
+//           divides by; librosa adds in the spectrum's real dtype, float32 for a complex64
+//           spectrum, a difference below the float32 rounding of istft's result).
 Tensor window_sum_square(const std::vector<double>& window, int64_t hop, int64_t frames);
 
 // The inverse STFT by weighted overlap-add, as librosa.istft(S, hop_length, win_length,
