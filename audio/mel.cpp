@@ -3,10 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <numbers>
+#include <tuple>
 #include <vector>
 
 #include "audio/db.h"
+#include "audio/fft_frames.h"
 #include "audio/projection.h"
 #include "audio/target_clones.h"
 #include "tensor/error.h"
@@ -49,6 +54,75 @@ TIMBRE_AVX2_CLONES void mel_project(const double* weights, const double* spectro
   mel_project_body(weights, spectrogram, mel, n_mels, n_bins, frames);
 }
 
+// The mel filterbank of the STFT's bins (float32 as librosa builds it by default even for float64
+// audio: those values, widened exactly to double, are what librosa multiplies by), and for each
+// band the bins where its triangle is not zero.
+struct MelWeights {
+  std::vector<double> weights;              // [n_mels, n_bins]
+  std::vector<int64_t> first_bin, end_bin;  // [n_mels]: the non-zero weights of row m lie in
+                                            // [first_bin[m], end_bin[m])
+};
+
+MelWeights compute_mel_weights(double sample_rate, int64_t n_fft, const MelOptions& mel) {
+  MelWeights result;
+  result.weights = mel_filterbank(sample_rate, n_fft, mel.n_mels, mel.fmin, mel.fmax, mel.htk,
+                                  mel.norm, kFloat32)
+                       .to_vector<double>();
+  const int64_t n_bins = 1 + n_fft / 2;
+  for (int64_t m = 0; m < mel.n_mels; ++m) {
+    const double* row = result.weights.data() + m * n_bins;
+    int64_t first = 0, end = n_bins;
+    while (first < end && row[first] == 0.0)
+      ++first;
+    while (end > first && row[end - 1] == 0.0)
+      --end;
+    result.first_bin.push_back(first);
+    result.end_bin.push_back(end);
+  }
+  return result;
+}
+
+// The mel weights for these parameters, computed once and then shared by every call and thread
+// (as the FFT plans are): building the filterbank costs ~0.3 ms, a few % of a mel spectrogram.
+std::shared_ptr<const MelWeights> mel_weights(double sample_rate, int64_t n_fft,
+                                              const MelOptions& mel) {
+  // A NaN cannot be a map key (it compares neither less nor greater than anything); such
+  // parameters are rejected by mel_filterbank anyway.
+  if (std::isnan(sample_rate) || std::isnan(mel.fmin) || std::isnan(mel.fmax)) {
+    return std::make_shared<const MelWeights>(compute_mel_weights(sample_rate, n_fft, mel));
+  }
+  using Key = std::tuple<double, int64_t, int64_t, double, double, bool, MelNorm>;
+  static std::mutex mutex;
+  static std::map<Key, std::shared_ptr<const MelWeights>> cache;
+  const Key key{sample_rate, n_fft, mel.n_mels, mel.fmin, mel.fmax, mel.htk, mel.norm};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto found = cache.find(key); found != cache.end()) return found->second;
+  }
+  // Computed outside the lock (bad parameters throw from here, leaving the cache untouched).
+  auto weights = std::make_shared<const MelWeights>(compute_mel_weights(sample_rate, n_fft, mel));
+  std::lock_guard<std::mutex> lock(mutex);
+  return cache.emplace(key, std::move(weights)).first->second;
+}
+
+// mel_project for one block of 8 frames (see reduce_spectrogram_frames): the same sums in the
+// same order (bins in increasing order, zero weights skipped), so the same values.
+// block: [n_bins][8] -> reduced: [n_mels][8]
+TIMBRE_AVX2_CLONES void mel_project_block(const MelWeights& mel, int64_t n_mels, int64_t n_bins,
+                                          const double* block, double* reduced) {
+  for (int64_t m = 0; m < n_mels; ++m) {
+    double sums[kFrameLanes] = {};  // one per frame, in registers
+    for (int64_t k = mel.first_bin[m]; k < mel.end_bin[m]; ++k) {
+      const double w = mel.weights[m * n_bins + k];
+      if (w == 0.0) continue;
+      for (int64_t f = 0; f < kFrameLanes; ++f)
+        sums[f] += w * block[k * kFrameLanes + f];
+    }
+    for (int64_t f = 0; f < kFrameLanes; ++f)
+      reduced[m * kFrameLanes + f] = sums[f];
+  }
+}
+
 void check_spectrogram(const Tensor& spectrogram, const char* op) {
   TIMBRE_CHECK(spectrogram.defined() && spectrogram.dim() == 2 && spectrogram.size(0) >= 2, op,
                ": expected a 2-d spectrogram [1 + n_fft/2, frames]");
@@ -63,21 +137,26 @@ Tensor melspectrogram_from_spectrogram(const Tensor& spectrogram, double sample_
   const Tensor s = kernels::contiguous(spectrogram);
   const int64_t n_bins = s.size(0), frames = s.size(1);
   const int64_t n_fft = 2 * (n_bins - 1);
-  // librosa.filters.mel's default dtype is float32, and melspectrogram uses that default even for
-  // float64 audio: the float32 weights, widened exactly to double, are what librosa multiplies by.
-  const std::vector<double> weights = mel_filterbank(sample_rate, n_fft, mel.n_mels, mel.fmin,
-                                                     mel.fmax, mel.htk, mel.norm, kFloat32)
-                                          .to_vector<double>();
+  const std::shared_ptr<const MelWeights> weights = mel_weights(sample_rate, n_fft, mel);
   Tensor out = empty({mel.n_mels, frames}, {.dtype = s.dtype()});
   dispatch_floating(s.dtype(), "melspectrogram", [&]<typename T>() {
-    mel_project(weights.data(), s.data_ptr<T>(), out.data_ptr<T>(), mel.n_mels, n_bins, frames);
+    mel_project(weights->weights.data(), s.data_ptr<T>(), out.data_ptr<T>(), mel.n_mels, n_bins,
+                frames);
   });
   return out;
 }
 
+// The same values as melspectrogram_from_spectrogram(spectrogram(y, stft, power)), bit for bit,
+// but each block of 8 frames is projected onto the mel bands as soon as the STFT has it (while it
+// is in cache): the [1 + n_fft/2, frames] spectrogram is never written out and read back.
 Tensor melspectrogram(const Tensor& y, double sample_rate, const StftOptions& stft,
                       const MelOptions& mel, double power) {
-  return melspectrogram_from_spectrogram(spectrogram(y, stft, power), sample_rate, mel);
+  const int64_t n_bins = 1 + stft.n_fft / 2;
+  const std::shared_ptr<const MelWeights> weights = mel_weights(sample_rate, stft.n_fft, mel);
+  return reduce_spectrogram_frames(
+      y, stft, power, mel.n_mels, [&](const double* block, double* reduced) {
+        mel_project_block(*weights, mel.n_mels, n_bins, block, reduced);
+      });
 }
 
 Tensor mfcc_from_log_mel(const Tensor& log_mel, int64_t n_mfcc, double lifter) {

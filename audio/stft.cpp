@@ -146,25 +146,46 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
 constexpr int64_t kPrefetchRows = 16;
 
 // Stores a [bins][8] block of results as frames first .. first+count-1 of a [bins, frames]
-// output: 8 neighbouring elements of each row. The rows are far apart, so each row's values land
-// on a different cache line than the last; the lines kPrefetchRows rows ahead are requested early
+// output, rounded to T on the way (In = double: the FFT's results; In = T: a plain copy): 8
+// neighbouring elements of each row. The rows are far apart, so each row's values land on a
+// different cache line than the last; the lines kPrefetchRows rows ahead are requested early
 // (prefetch for writing) so that the stores do not wait on memory.
 // block: [bins][8] -> out: [bins, frames], columns first .. first+count-1
-template <typename T>
-void store_block(const T* block, int64_t bins, int64_t frames, int64_t first, int64_t count,
-                 T* out) {
+template <typename In, typename T>
+inline __attribute__((always_inline)) void store_block_body(const In* block, int64_t bins,
+                                                            int64_t frames, int64_t first,
+                                                            int64_t count, T* out) {
   for (int64_t k = 0; k < bins; ++k) {
     T* row = out + k * frames + first;
+    const In* values = block + k * kFrameLanes;
     if (k + kPrefetchRows < bins) {  // both lines the count values may straddle
       __builtin_prefetch(row + kPrefetchRows * frames, 1);
       __builtin_prefetch(row + kPrefetchRows * frames + count - 1, 1);
     }
-    if (count == kFrameLanes) {  // a constant size: vector stores, not a call to memcpy
-      std::memcpy(row, block + k * kFrameLanes, kFrameLanes * sizeof(T));
+    if (count == kFrameLanes) {  // a constant size: vector conversions and stores
+      T rounded[kFrameLanes];
+      for (int64_t f = 0; f < kFrameLanes; ++f)
+        rounded[f] = static_cast<T>(values[f]);
+      std::memcpy(row, rounded, sizeof(rounded));
     } else {
-      std::memcpy(row, block + k * kFrameLanes, count * sizeof(T));
+      for (int64_t f = 0; f < count; ++f)
+        row[f] = static_cast<T>(values[f]);
     }
   }
+}
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): with AVX2, one block row is
+// two 4-double conversions and one 32-byte store. Rounding is the same in every version.
+TIMBRE_AVX2_CLONES void store_block(const double* block, int64_t bins, int64_t frames,
+                                    int64_t first, int64_t count, float* out) {
+  store_block_body(block, bins, frames, first, count, out);
+}
+TIMBRE_AVX2_CLONES void store_block(const double* block, int64_t bins, int64_t frames,
+                                    int64_t first, int64_t count, double* out) {
+  store_block_body(block, bins, frames, first, count, out);
+}
+TIMBRE_AVX2_CLONES void store_block(const float* block, int64_t bins, int64_t frames, int64_t first,
+                                    int64_t count, float* out) {
+  store_block_body(block, bins, frames, first, count, out);
 }
 
 // S[k, t] = rfft(window * signal[t*hop : t*hop + n_fft])[k]
@@ -180,15 +201,8 @@ ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
   for_each_frame_block<T>(
       y, options,
       [&](int64_t first, int64_t count, const double* block_real, const double* block_imag) {
-        thread_local std::vector<T> rounded_real, rounded_imag;  // [bins][8], the block in T
-        rounded_real.resize(bins * kFrameLanes);
-        rounded_imag.resize(bins * kFrameLanes);
-        for (int64_t i = 0; i < bins * kFrameLanes; ++i) {
-          rounded_real[i] = static_cast<T>(block_real[i]);
-          rounded_imag[i] = static_cast<T>(block_imag[i]);
-        }
-        store_block(rounded_real.data(), bins, frames, first, count, out_real);
-        store_block(rounded_imag.data(), bins, frames, first, count, out_imag);
+        store_block(block_real, bins, frames, first, count, out_real);
+        store_block(block_imag, bins, frames, first, count, out_imag);
       });
   return result;
 }
@@ -232,11 +246,44 @@ void magnitudes(const double* real, const double* imag, int64_t count, double* o
   magnitudes_body(real, imag, count, out);
 }
 
+// |S|^power of one block in T: |S| first (from the parts rounded to T, as stft() stores them),
+// then raised in T, as librosa's _spectrogram; power 2 squares exactly (numpy's ** 2 is a
+// multiplication), other powers go through std::pow in double.
+// block_real, block_imag: [count] -> values: [count]
+template <typename T>
+void power_of_block(const double* block_real, const double* block_imag, int64_t count, double power,
+                    T* values) {
+  // One contiguous loop per power, so that each vectorises.
+  magnitudes(block_real, block_imag, count, values);
+  if (power == 2.0) {
+    for (int64_t i = 0; i < count; ++i)
+      values[i] = values[i] * values[i];
+  } else if (power != 1.0) {
+    for (int64_t i = 0; i < count; ++i)
+      values[i] = static_cast<T>(std::pow(static_cast<double>(values[i]), power));
+  }
+}
+
+// Calls use(first, count, values) for each block of frames first .. first+count-1 with the
+// block's |S|^power in T (power_of_block), as for_each_frame_block hands out the blocks.
+// values: [bins][8]
+template <typename T, typename Use>
+void for_each_power_block(const Tensor& y, const StftOptions& options, double power,
+                          const Use& use) {
+  const int64_t bins = 1 + options.n_fft / 2;
+  for_each_frame_block<T>(
+      y, options,
+      [&](int64_t first, int64_t count, const double* block_real, const double* block_imag) {
+        thread_local std::vector<T> values;  // [bins][8], the block's |S|^power
+        values.resize(bins * kFrameLanes);
+        power_of_block(block_real, block_imag, bins * kFrameLanes, power, values.data());
+        use(first, count, values.data());
+      });
+}
+
 // |S|^power straight from the blocks of the STFT, without the complex [bins, frames] pair: the
 // same values as raising magnitude(stft(y)) to the power, one pass over the output instead of
-// three. As librosa's _spectrogram: |S| first (from the parts rounded to T, as stft() stores
-// them), then raised in T; power 2 squares exactly (numpy's ** 2 is a multiplication), other
-// powers go through std::pow in double.
+// three.
 // y: [samples] -> [1 + n_fft/2, frames]
 template <typename T>
 Tensor spectrogram_typed(const Tensor& y, const StftOptions& options, double power) {
@@ -244,22 +291,32 @@ Tensor spectrogram_typed(const Tensor& y, const StftOptions& options, double pow
   const int64_t frames = stft_frame_count(y.size(0), options);
   Tensor result = empty({bins, frames}, {.dtype = dtype_of<T>()});
   T* out = result.data_ptr<T>();
-  for_each_frame_block<T>(
-      y, options,
-      [&](int64_t first, int64_t count, const double* block_real, const double* block_imag) {
-        thread_local std::vector<T> values;  // [bins][8], the block's |S|^power
-        values.resize(bins * kFrameLanes);
-        // One contiguous loop per power, so that each vectorises.
-        magnitudes(block_real, block_imag, bins * kFrameLanes, values.data());
-        if (power == 2.0) {
-          for (int64_t i = 0; i < bins * kFrameLanes; ++i)
-            values[i] = values[i] * values[i];
-        } else if (power != 1.0) {
-          for (int64_t i = 0; i < bins * kFrameLanes; ++i)
-            values[i] = static_cast<T>(std::pow(static_cast<double>(values[i]), power));
-        }
-        store_block(values.data(), bins, frames, first, count, out);
-      });
+  for_each_power_block<T>(y, options, power, [&](int64_t first, int64_t count, const T* values) {
+    store_block(values, bins, frames, first, count, out);
+  });
+  return result;
+}
+
+// See reduce_spectrogram_frames in stft.h.
+template <typename T>
+Tensor reduce_spectrogram_frames_typed(const Tensor& y, const StftOptions& options, double power,
+                                       int64_t rows, const SpectrogramFrameReduction& reduce) {
+  const int64_t frames = stft_frame_count(y.size(0), options);
+  Tensor result = empty({rows, frames}, {.dtype = dtype_of<T>()});
+  T* out = result.data_ptr<T>();
+  for_each_power_block<T>(y, options, power, [&](int64_t first, int64_t count, const T* values) {
+    thread_local std::vector<double> widened, reduced;  // [bins][8], [rows][8]
+    reduced.resize(rows * kFrameLanes);
+    const double* block = nullptr;
+    if constexpr (std::is_same_v<T, double>) {
+      block = values;
+    } else {  // float -> double is exact
+      widened.assign(values, values + (1 + options.n_fft / 2) * kFrameLanes);
+      block = widened.data();
+    }
+    reduce(block, reduced.data());
+    store_block(reduced.data(), rows, frames, first, count, out);
+  });
   return result;
 }
 
@@ -545,6 +602,17 @@ Tensor spectrogram(const Tensor& y, const StftOptions& options, double power) {
   check_signal(y, options);
   return dispatch_floating(y.dtype(), "spectrogram",
                            [&]<typename T>() { return spectrogram_typed<T>(y, options, power); });
+}
+
+Tensor reduce_spectrogram_frames(const Tensor& y, const StftOptions& options, double power,
+                                 int64_t rows, const SpectrogramFrameReduction& reduce) {
+  TIMBRE_CHECK(power > 0.0, "spectrogram: power must be positive, got ", power);
+  TIMBRE_CHECK(rows >= 1, "reduce_spectrogram_frames: rows must be at least 1, got ", rows);
+  TIMBRE_CHECK(static_cast<bool>(reduce), "reduce_spectrogram_frames: no reduction given");
+  check_signal(y, options);
+  return dispatch_floating(y.dtype(), "spectrogram", [&]<typename T>() {
+    return reduce_spectrogram_frames_typed<T>(y, options, power, rows, reduce);
+  });
 }
 
 Tensor istft(const ComplexSpectrogram& spectrum, const StftOptions& options, int64_t length) {

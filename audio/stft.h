@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -77,6 +78,25 @@ Tensor magnitude(const ComplexSpectrogram& spectrum);
 // y: [samples] -> [1 + n_fft/2, frames]
 // Requires: as stft; power > 0.
 Tensor spectrogram(const Tensor& y, const StftOptions& options = {}, double power = 1.0);
+
+// What reduce_spectrogram_frames does with each block of 8 frames of the spectrogram:
+// block: [1 + n_fft/2][8] -> reduced: [rows][8], column f of each for frame f of the block.
+using SpectrogramFrameReduction = std::function<void(const double* block, double* reduced)>;
+
+// The spectrogram |stft(y)|^power reduced frame by frame to `rows` values per frame, without
+// ever storing the [bins, frames] spectrogram: for features that are a function of each frame's
+// spectrum (the mel spectrogram), this saves writing the spectrogram out (5 MB for a 30-s clip)
+// and reading it back. The frames are computed 8 at a time and `reduce` turns each block of 8
+// spectra into 8 columns of the result while the block is in cache; it is called from several
+// OpenMP threads at once (for different blocks), so it must only write `reduced`.
+// block[k][f] is exactly spectrogram(y, options, power)[k, frame] (computed in y's dtype,
+// widened to double); in the last block the columns past the last frame hold copies of other
+// frames and their reduced values are dropped. reduced[r][f] is rounded to y's dtype.
+// y: [samples] -> [rows, frames]
+// Requires: as spectrogram; rows >= 1; reduce callable.
+// Ensures:  result[r, t] == T(reduce(block with frame t in column f)[r][f]) for y's dtype T.
+Tensor reduce_spectrogram_frames(const Tensor& y, const StftOptions& options, double power,
+                                 int64_t rows, const SpectrogramFrameReduction& reduce);
 
 // librosa.filters.window_sumsquare for any window: for each sample p of the overlap-add of
 // `frames` frames `hop` samples apart, the sum of the squared windows of the frames covering it,

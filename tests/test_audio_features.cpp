@@ -268,6 +268,33 @@ TEST(AudioFeatures, OneCallFormsEqualTheSpectrogramForms) {
                    estimate_tuning_from_spectrogram(magnitude, kSampleRate));
 }
 
+// melspectrogram(y) projects each block of frames as the STFT produces it; the values must be
+// those of projecting the whole spectrogram, bit for bit, whatever the dtype, padding, power and
+// filterbank, and for a last block with fewer than 8 frames (1 + 20000 / 384 = 53 frames).
+TEST(AudioFeatures, MelSpectrogramEqualsTheProjectionOfItsSpectrogramBitForBit) {
+  using timbre::testing::all_close;
+  for (const DType dtype : {kFloat32, kFloat64}) {
+    const Tensor y = timbre::testing::random_uniform({20000}, 11, {.dtype = dtype});
+    for (const PadMode pad_mode : {PadMode::Constant, PadMode::Reflect}) {
+      const StftOptions stft{.n_fft = 1024, .hop_length = 384, .pad_mode = pad_mode};
+      for (const double power : {1.0, 2.0}) {
+        for (const MelOptions mel : {MelOptions{}, MelOptions{.n_mels = 40,
+                                                   .fmin = 100.0,
+                                                   .fmax = 8000.0,
+                                                   .htk = true,
+                                                   .norm = MelNorm::None}}) {
+          const Tensor direct = melspectrogram(y, kSampleRate, stft, mel, power);
+          const Tensor projected =
+              melspectrogram_from_spectrogram(spectrogram(y, stft, power), kSampleRate, mel);
+          ASSERT_EQ(direct.sizes(), (std::vector<int64_t>{mel.n_mels, 53}));
+          EXPECT_TRUE(all_close(direct, projected, 0.0, 0.0))
+              << dtype_name(dtype) << " power " << power << " mels " << mel.n_mels;
+        }
+      }
+    }
+  }
+}
+
 TEST(AudioFeatures, SpectralShapeOfASingleBin) {
   // All energy in bin 10 of an n_fft = 64 spectrogram at sr = 6400 (100 Hz bins): the centroid
   // is 1000 Hz, the bandwidth 0, the roll-off 1000 Hz, whatever the energy.

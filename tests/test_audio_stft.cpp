@@ -300,6 +300,51 @@ TEST(AudioStft, RejectsBadInput) {
   EXPECT_ERROR_CONTAINS(spectrogram(y, {}, 0.0), "power");
 }
 
+// Each frame's spectrum reaches the reduction exactly as spectrogram() has it: here the
+// reduction keeps bin 0, the sum of all bins (added in bin order, in double) and the last bin.
+// 17 frames: two full blocks of 8 and one of a single frame.
+TEST(AudioStft, ReduceSpectrogramFramesSeesEachFramesSpectrum) {
+  for (const DType dtype : {kFloat32, kFloat64}) {
+    const Tensor y = timbre::testing::random_uniform({16 * 300 + 100}, 4, {.dtype = dtype});
+    const StftOptions options{.n_fft = 256, .hop_length = 300};
+    const int64_t bins = 129;
+    const Tensor reduced =
+        reduce_spectrogram_frames(y, options, 2.0, 3, [&](const double* block, double* out) {
+          for (int64_t f = 0; f < kFrameLanes; ++f) {
+            double total = 0.0;
+            for (int64_t k = 0; k < bins; ++k)
+              total += block[k * kFrameLanes + f];
+            out[0 * kFrameLanes + f] = block[f];
+            out[1 * kFrameLanes + f] = total;
+            out[2 * kFrameLanes + f] = block[(bins - 1) * kFrameLanes + f];
+          }
+        });
+    const Tensor power = spectrogram(y, options, 2.0);
+    ASSERT_EQ(reduced.sizes(), (std::vector<int64_t>{3, 17}));
+    ASSERT_EQ(reduced.dtype(), dtype);
+    const std::vector<double> s = power.to_vector<double>(), r = reduced.to_vector<double>();
+    for (int64_t t = 0; t < 17; ++t) {
+      double total = 0.0;
+      for (int64_t k = 0; k < bins; ++k)
+        total += s[k * 17 + t];
+      // Rounded to the signal's dtype, as the reduction's results are.
+      if (dtype == kFloat32) total = static_cast<float>(total);
+      EXPECT_EQ(r[0 * 17 + t], s[t]) << "frame " << t;
+      EXPECT_EQ(r[1 * 17 + t], total) << "frame " << t;
+      EXPECT_EQ(r[2 * 17 + t], s[(bins - 1) * 17 + t]) << "frame " << t;
+    }
+  }
+}
+
+TEST(AudioStft, ReduceSpectrogramFramesRejectsBadArguments) {
+  const Tensor y = timbre::testing::random_uniform({1000}, 5, {});
+  const SpectrogramFrameReduction keep_nothing = [](const double*, double*) {};
+  EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(y, {}, 2.0, 0, keep_nothing), "rows");
+  EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(y, {}, 2.0, 1, nullptr), "no reduction");
+  EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(y, {}, -1.0, 1, keep_nothing), "power");
+  EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(zeros({2, 50}), {}, 2.0, 1, keep_nothing), "1-d");
+}
+
 // A small transform checked against the definition, with a short window centred in the frame
 // and reflect padding: S[k,t] = sum_m w[m] y_pad[t*hop + m] exp(-2 pi i k m / n_fft).
 TEST(AudioStft, MatchesTheDefinitionWithShortWindowAndReflectPadding) {
