@@ -241,6 +241,22 @@ inline __attribute__((always_inline)) void first_two_stages(const T* r, const T*
   out_m[3] = d0_imag - t_imag;
 }
 
+// One bin k of the untangling step of rfft, from zk = Z[k] and zo = Z[n/2 - k] of the packed
+// transform and w = exp(-2*pi*i*k/n) (see rfft in audio/fft.cpp):
+//   E = (Z[k] + conj(Z[n/2-k])) / 2,  O = (Z[k] - conj(Z[n/2-k])) / (2i),  X[k] = E + w O.
+template <typename T, typename W>
+inline __attribute__((always_inline)) void split_bin(T zk_real, T zk_imag, T zo_real, T zo_imag,
+                                                     W w_real, W w_imag, T* out_real, T* out_imag) {
+  const T zc_real = zo_real, zc_imag = -zo_imag;  // conj(Z[n/2 - k])
+  const T even_real = W(0.5) * (zk_real + zc_real);
+  const T even_imag = W(0.5) * (zk_imag + zc_imag);
+  // (a + bi) / (2i) = (b - ai) / 2
+  const T odd_real = W(0.5) * (zk_imag - zc_imag);
+  const T odd_imag = W(-0.5) * (zk_real - zc_real);
+  *out_real = even_real + w_real * odd_real - w_imag * odd_imag;
+  *out_imag = even_imag + w_real * odd_imag + w_imag * odd_real;
+}
+
 // The untangling step of rfft (audio/fft.cpp), bins k = 1 .. half-1 (bins 0 and half are set
 // apart). z: [half] the packed FFT, w: [half + 1] the RealPlan twiddles -> out: [half + 1].
 // __restrict promises the compiler that the outputs overlap no input, so it vectorises the loop
@@ -250,15 +266,26 @@ inline __attribute__((always_inline)) void rfft_split(
     const T* __restrict z_real, const T* __restrict z_imag, const W* __restrict w_real,
     const W* __restrict w_imag, int64_t half, T* __restrict out_real, T* __restrict out_imag) {
   for (int64_t k = 1; k < half; ++k) {
-    const T zk_real = z_real[k], zk_imag = z_imag[k];
-    const T zc_real = z_real[half - k], zc_imag = -z_imag[half - k];  // conj(Z[n/2 - k])
-    const T even_real = W(0.5) * (zk_real + zc_real);
-    const T even_imag = W(0.5) * (zk_imag + zc_imag);
-    // (a + bi) / (2i) = (b - ai) / 2
-    const T odd_real = W(0.5) * (zk_imag - zc_imag);
-    const T odd_imag = W(-0.5) * (zk_real - zc_real);
-    out_real[k] = even_real + w_real[k] * odd_real - w_imag[k] * odd_imag;
-    out_imag[k] = even_imag + w_real[k] * odd_imag + w_imag[k] * odd_real;
+    split_bin(z_real[k], z_imag[k], z_real[half - k], z_imag[half - k], w_real[k], w_imag[k],
+              out_real + k, out_imag + k);
+  }
+}
+
+// rfft_split for the frame-batched transforms: bins k and half - k together, as both read the
+// same two points (each is loaded once instead of twice; every bin gets the same operations as
+// in rfft_split, so the same values). Not for one transform: there the backward reads would
+// cost the loop its vectorisation.
+template <typename T, typename W = T>
+inline __attribute__((always_inline)) void rfft_split_pairs(
+    const T* __restrict z_real, const T* __restrict z_imag, const W* __restrict w_real,
+    const W* __restrict w_imag, int64_t half, T* __restrict out_real, T* __restrict out_imag) {
+  for (int64_t k = 1; 2 * k <= half; ++k) {
+    const int64_t o = half - k;
+    const T zk_real = z_real[k], zk_imag = z_imag[k], zo_real = z_real[o], zo_imag = z_imag[o];
+    split_bin(zk_real, zk_imag, zo_real, zo_imag, w_real[k], w_imag[k], out_real + k, out_imag + k);
+    if (o != k)
+      split_bin(zo_real, zo_imag, zk_real, zk_imag, w_real[o], w_imag[o], out_real + o,
+                out_imag + o);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "audio/fft.h"
@@ -95,12 +96,18 @@ class LaneScratch {
   int64_t capacity_ = 0;
 };
 
-// A vector of doubles read from `source`, which needs only a double's alignment: one unaligned
-// vector load (the type's `aligned(8)` tells GCC not to assume the vector's own alignment).
-template <typename Native>
-inline __attribute__((always_inline)) Native load_unaligned(const double* source) {
-  typedef Native Unaligned __attribute__((aligned(alignof(double))));
-  return *reinterpret_cast<const Unaligned*>(source);
+// Width samples read from `source` as a vector of doubles: double samples with one unaligned
+// vector load, float samples with one half-width load widened exactly to double. The types'
+// `aligned` attribute says the source has only an element's alignment.
+template <typename Native, typename Sample>
+inline __attribute__((always_inline)) Native load_samples(const Sample* source) {
+  if constexpr (std::is_same_v<Sample, double>) {
+    typedef Native Unaligned __attribute__((aligned(alignof(double))));
+    return *reinterpret_cast<const Unaligned*>(source);
+  } else {
+    typedef float Narrow __attribute__((vector_size(sizeof(Native) / 2), aligned(alignof(float))));
+    return __builtin_convertvector(*reinterpret_cast<const Narrow*>(source), Native);
+  }
 }
 
 // One round of transpose_block: rows i and i + Grain (i with bit Grain clear) swap their
@@ -187,8 +194,8 @@ inline __attribute__((always_inline)) void lane_stages(Lanes* real, Lanes* imag,
 }
 
 // See rfft_frames. out_real, out_imag: [n/2 + 1][8], read as [n/2 + 1] points.
-template <int Width>
-inline __attribute__((always_inline)) void rfft_frames_body(const double* signal, int64_t hop,
+template <int Width, typename Sample>
+inline __attribute__((always_inline)) void rfft_frames_body(const Sample* signal, int64_t hop,
                                                             int64_t count, const double* window,
                                                             int64_t n, double* out_real_doubles,
                                                             double* out_imag_doubles) {
@@ -204,7 +211,7 @@ inline __attribute__((always_inline)) void rfft_frames_body(const double* signal
   Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
 
   // frame[f]: where lane f reads its samples; lanes past count repeat frame 0.
-  const double* frame[kFrameLanes];
+  const Sample* frame[kFrameLanes];
   for (int64_t f = 0; f < kFrameLanes; ++f)
     frame[f] = signal + (f < count ? f : 0) * hop;
 
@@ -225,7 +232,7 @@ inline __attribute__((always_inline)) void rfft_frames_body(const double* signal
         Native rows[Width];  // [frame p*Width + i][samples start + s*Width ..]
 #pragma GCC unroll 8
         for (int i = 0; i < Width; ++i)
-          rows[i] = load_unaligned<Native>(frame[p * Width + i] + start + s * Width);
+          rows[i] = load_samples<Native>(frame[p * Width + i] + start + s * Width);
         transpose_block<Width>(rows);
 #pragma GCC unroll 8
         for (int j = 0; j < Width; ++j)
@@ -246,8 +253,8 @@ inline __attribute__((always_inline)) void rfft_frames_body(const double* signal
   out_imag[0] = Lanes{};
   out_real[half] = z_real[0] - z_imag[0];
   out_imag[half] = Lanes{};
-  rfft_split(z_real, z_imag, real_plan.twiddle_real<double>(), real_plan.twiddle_imag<double>(),
-             half, out_real, out_imag);
+  rfft_split_pairs(z_real, z_imag, real_plan.twiddle_real<double>(),
+                   real_plan.twiddle_imag<double>(), half, out_real, out_imag);
 }
 
 // See irfft_frames. in_real, in_imag: [n/2 + 1][8] -> output: [8][n]
@@ -312,11 +319,13 @@ inline __attribute__((always_inline)) void irfft_frames_body(const double* in_re
 // operations and their order are the same in every version (audio/CMakeLists.txt turns off fused
 // multiply-add), so are the results. Everything they call is always inlined, so it is compiled
 // for the kernel's instruction set.
-using RfftKernel = void (*)(const double*, int64_t, int64_t, const double*, int64_t, double*,
+template <typename Sample>
+using RfftKernel = void (*)(const Sample*, int64_t, int64_t, const double*, int64_t, double*,
                             double*);
 using IrfftKernel = void (*)(const double*, const double*, int64_t, double*);
 
-void rfft_frames_baseline(const double* signal, int64_t hop, int64_t count, const double* window,
+template <typename Sample>
+void rfft_frames_baseline(const Sample* signal, int64_t hop, int64_t count, const double* window,
                           int64_t n, double* out_real, double* out_imag) {
   rfft_frames_body<2>(signal, hop, count, window, n, out_real, out_imag);
 }
@@ -327,13 +336,15 @@ void irfft_frames_baseline(const double* in_real, const double* in_imag, int64_t
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 #define TIMBRE_HAVE_FRAME_TARGETS 1
-__attribute__((target("avx512f"))) void rfft_frames_avx512(const double* signal, int64_t hop,
+template <typename Sample>
+__attribute__((target("avx512f"))) void rfft_frames_avx512(const Sample* signal, int64_t hop,
                                                            int64_t count, const double* window,
                                                            int64_t n, double* out_real,
                                                            double* out_imag) {
   rfft_frames_body<8>(signal, hop, count, window, n, out_real, out_imag);
 }
-__attribute__((target("avx2"))) void rfft_frames_avx2(const double* signal, int64_t hop,
+template <typename Sample>
+__attribute__((target("avx2"))) void rfft_frames_avx2(const Sample* signal, int64_t hop,
                                                       int64_t count, const double* window,
                                                       int64_t n, double* out_real,
                                                       double* out_imag) {
@@ -351,18 +362,22 @@ __attribute__((target("avx2"))) void irfft_frames_avx2(const double* in_real, co
 #endif
 
 // The kernels of one instruction set.
-struct KernelPair {
-  RfftKernel rfft;
-  IrfftKernel irfft;
-};
-
-KernelPair kernels_of(FrameKernel kernel) {
+template <typename Sample>
+RfftKernel<Sample> rfft_kernel_of(FrameKernel kernel) {
 #ifdef TIMBRE_HAVE_FRAME_TARGETS
-  if (kernel == FrameKernel::Avx512) return {rfft_frames_avx512, irfft_frames_avx512};
-  if (kernel == FrameKernel::Avx2) return {rfft_frames_avx2, irfft_frames_avx2};
+  if (kernel == FrameKernel::Avx512) return rfft_frames_avx512<Sample>;
+  if (kernel == FrameKernel::Avx2) return rfft_frames_avx2<Sample>;
 #endif
   (void)kernel;
-  return {rfft_frames_baseline, irfft_frames_baseline};
+  return rfft_frames_baseline<Sample>;
+}
+IrfftKernel irfft_kernel_of(FrameKernel kernel) {
+#ifdef TIMBRE_HAVE_FRAME_TARGETS
+  if (kernel == FrameKernel::Avx512) return irfft_frames_avx512;
+  if (kernel == FrameKernel::Avx2) return irfft_frames_avx2;
+#endif
+  (void)kernel;
+  return irfft_frames_baseline;
 }
 
 void check_aligned(const void* pointer, const char* op, const char* name) {
@@ -409,8 +424,13 @@ const char* frame_kernel_name(FrameKernel kernel) {
   return "unknown";
 }
 
-void rfft_frames(const double* signal, int64_t hop, int64_t count, const double* window, int64_t n,
-                 double* out_real, double* out_imag, std::optional<FrameKernel> kernel) {
+namespace {
+
+// Both public rfft_frames: the checks, then the chosen kernel.
+template <typename Sample>
+void rfft_frames_checked(const Sample* signal, int64_t hop, int64_t count, const double* window,
+                         int64_t n, double* out_real, double* out_imag,
+                         std::optional<FrameKernel> kernel) {
   TIMBRE_CHECK(frame_fft_supports(n), "rfft_frames: n must be a power of two >= 8, got ", n);
   TIMBRE_CHECK(count >= 1 && count <= kFrameLanes, "rfft_frames: count must be in [1, ",
                kFrameLanes, "], got ", count);
@@ -421,7 +441,19 @@ void rfft_frames(const double* signal, int64_t hop, int64_t count, const double*
   TIMBRE_CHECK(!kernel || frame_kernel_runs_here(*kernel), "rfft_frames: this CPU cannot run the ",
                frame_kernel_name(kernel.value_or(FrameKernel::Baseline)), " kernel");
   const FrameKernel chosen = kernel.value_or(frame_kernel());
-  kernels_of(chosen).rfft(signal, hop, count, window, n, out_real, out_imag);
+  rfft_kernel_of<Sample>(chosen)(signal, hop, count, window, n, out_real, out_imag);
+}
+
+}  // namespace
+
+void rfft_frames(const double* signal, int64_t hop, int64_t count, const double* window, int64_t n,
+                 double* out_real, double* out_imag, std::optional<FrameKernel> kernel) {
+  rfft_frames_checked(signal, hop, count, window, n, out_real, out_imag, kernel);
+}
+
+void rfft_frames(const float* signal, int64_t hop, int64_t count, const double* window, int64_t n,
+                 double* out_real, double* out_imag, std::optional<FrameKernel> kernel) {
+  rfft_frames_checked(signal, hop, count, window, n, out_real, out_imag, kernel);
 }
 
 void irfft_frames(const double* in_real, const double* in_imag, int64_t n, double* output,
@@ -434,7 +466,7 @@ void irfft_frames(const double* in_real, const double* in_imag, int64_t n, doubl
   TIMBRE_CHECK(!kernel || frame_kernel_runs_here(*kernel), "irfft_frames: this CPU cannot run the ",
                frame_kernel_name(kernel.value_or(FrameKernel::Baseline)), " kernel");
   const FrameKernel chosen = kernel.value_or(frame_kernel());
-  kernels_of(chosen).irfft(in_real, in_imag, n, output);
+  irfft_kernel_of(chosen)(in_real, in_imag, n, output);
 }
 
 }  // namespace timbre::audio

@@ -50,6 +50,11 @@ const char* frame_kernel_name(FrameKernel kernel);
 void rfft_frames(const double* signal, int64_t hop, int64_t count, const double* window, int64_t n,
                  double* out_real, double* out_imag,
                  std::optional<FrameKernel> kernel = std::nullopt);
+// The same for float samples, each widened exactly to double as it is loaded (no double copy of
+// the signal needed): bit for bit the results of rfft_frames on the samples converted to double.
+void rfft_frames(const float* signal, int64_t hop, int64_t count, const double* window, int64_t n,
+                 double* out_real, double* out_imag,
+                 std::optional<FrameKernel> kernel = std::nullopt);
 
 // The irfft of 8 spectra at once:
 // in_real, in_imag: [n/2 + 1][8], element [k][f] = bin k of frame f

@@ -54,7 +54,8 @@ int64_t reflect_index(int64_t p, int64_t length) {
   return q < length ? q : period - q;
 }
 
-// The signal as double, padded by n_fft/2 on both sides when centering.
+// The signal, padded by n_fft/2 on both sides when centering, in its own dtype (the FFT widens
+// float samples to double as it loads them).
 // y: [samples] (any stride) -> [samples + 2*(n_fft/2)] or [samples]
 template <typename T>
 Tensor padded_signal(const Tensor& y, const StftOptions& options) {
@@ -63,37 +64,38 @@ Tensor padded_signal(const Tensor& y, const StftOptions& options) {
   const T* data = y.data_ptr<T>();
   const int64_t pad = options.center ? options.n_fft / 2 : 0;
   // A tensor for its cached memory (see window_sum_square); 64-byte aligned.
-  Tensor signal = empty({samples + 2 * pad}, {.dtype = DType::Float64});
-  double* values = signal.data_ptr<double>();
-  if (stride == 1) {  // the usual case: a loop that vectorises
-    for (int64_t p = 0; p < samples; ++p)
-      values[pad + p] = static_cast<double>(data[p]);
+  Tensor signal = empty({samples + 2 * pad}, {.dtype = dtype_of<T>()});
+  T* values = signal.data_ptr<T>();
+  if (stride == 1) {  // the usual case: one copy
+    std::memcpy(values + pad, data, samples * sizeof(T));
   } else {
     for (int64_t p = 0; p < samples; ++p)
-      values[pad + p] = static_cast<double>(data[p * stride]);
+      values[pad + p] = data[p * stride];
   }
   // The pads: zeros (Constant) or the mirror image (Reflect).
   const bool reflect = options.pad_mode == PadMode::Reflect;
   for (int64_t j = 0; j < pad; ++j) {
     const int64_t before = -pad + j, after = samples + j;
-    values[j] = reflect ? static_cast<double>(data[reflect_index(before, samples) * stride]) : 0.0;
-    values[pad + samples + j] =
-        reflect ? static_cast<double>(data[reflect_index(after, samples) * stride]) : 0.0;
+    values[j] = reflect ? data[reflect_index(before, samples) * stride] : T(0);
+    values[pad + samples + j] = reflect ? data[reflect_index(after, samples) * stride] : T(0);
   }
   return signal;
 }
 
 // The fallback of rfft_frames for sizes it does not handle (not a power of two): the same
-// [bins][8] block, filled one frame at a time by rfft_windowed.
+// [bins][8] block, filled one frame at a time by rfft_windowed (in double).
 // signal: [(count-1)*hop + n_fft], window: [n_fft] -> block_real, block_imag: [bins][8]
-void one_frame_at_a_time(const double* signal, int64_t hop, int64_t count, const double* window,
+template <typename T>
+void one_frame_at_a_time(const T* signal, int64_t hop, int64_t count, const double* window,
                          int64_t n_fft, double* block_real, double* block_imag) {
   const int64_t bins = 1 + n_fft / 2;
-  thread_local std::vector<double> spectrum_real, spectrum_imag;
+  thread_local std::vector<double> frame, spectrum_real, spectrum_imag;
+  frame.resize(n_fft);
   spectrum_real.resize(bins);
   spectrum_imag.resize(bins);
   for (int64_t f = 0; f < count; ++f) {
-    rfft_windowed(signal + f * hop, window, n_fft, spectrum_real.data(), spectrum_imag.data());
+    std::copy(signal + f * hop, signal + f * hop + n_fft, frame.begin());  // exact for float
+    rfft_windowed(frame.data(), window, n_fft, spectrum_real.data(), spectrum_imag.data());
     for (int64_t k = 0; k < bins; ++k) {
       block_real[k * kFrameLanes + f] = spectrum_real[k];
       block_imag[k * kFrameLanes + f] = spectrum_imag[k];
@@ -114,7 +116,7 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
   const int64_t bins = 1 + n_fft / 2;
   const int64_t frames = stft_frame_count(y.size(0), options);
   const Tensor signal_tensor = padded_signal<T>(y, options);
-  const double* signal = signal_tensor.data_ptr<double>();
+  const T* signal = signal_tensor.data_ptr<T>();
   const std::vector<double> window = frame_window(n_fft, options.win_length);
 
   const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
@@ -130,7 +132,7 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
       const int64_t count = std::min(kFrameLanes, frames - first);
       // Each frame is read in place from the padded signal; the window multiply happens while
       // the samples are loaded (no per-frame copy).
-      const double* samples = signal + first * hop;
+      const T* samples = signal + first * hop;
       if (frame_fft_supports(n_fft)) {
         rfft_frames(samples, hop, count, window.data(), n_fft, block_real, block_imag);
       } else {

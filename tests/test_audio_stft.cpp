@@ -177,6 +177,34 @@ TEST(AudioFftFrames, RealFftOfEachLaneEqualsRfftWindowedBitForBit) {
   }
 }
 
+// Float samples are widened to double as they are loaded: the spectra are those of the same
+// samples given as doubles, bit for bit, with every kernel (float vectors are half as wide, so
+// the loads differ per instruction set).
+TEST(AudioFftFrames, FloatSamplesGiveTheSpectraOfTheirDoubleValues) {
+  for (FrameKernel kernel : kernels_that_run_here()) {
+    for (int64_t n : {8, 64, 2048}) {
+      const int64_t hop = n / 4 + 3, count = 5;
+      const std::vector<float> samples = random_values<float>((count - 1) * hop + n, 17 * n);
+      const std::vector<double> widened(samples.begin(), samples.end());
+      const std::vector<double> window = random_values<double>(n, 19 * n);
+      const int64_t bins = n / 2 + 1;
+      Tensor from_float = aligned_buffer(2 * bins * kFrameLanes);
+      Tensor from_double = aligned_buffer(2 * bins * kFrameLanes);
+      double* f = from_float.data_ptr<double>();
+      double* d = from_double.data_ptr<double>();
+      rfft_frames(samples.data(), hop, count, window.data(), n, f, f + bins * kFrameLanes, kernel);
+      rfft_frames(widened.data(), hop, count, window.data(), n, d, d + bins * kFrameLanes, kernel);
+      for (int64_t k = 0; k < bins; ++k) {
+        for (int64_t lane = 0; lane < count; ++lane) {
+          const int64_t real = k * kFrameLanes + lane, imag = (bins + k) * kFrameLanes + lane;
+          ASSERT_EQ(f[real], d[real]) << frame_kernel_name(kernel) << " n " << n << " bin " << k;
+          ASSERT_EQ(f[imag], d[imag]) << frame_kernel_name(kernel) << " n " << n << " bin " << k;
+        }
+      }
+    }
+  }
+}
+
 TEST(AudioFftFrames, InverseRealFftOfEachLaneEqualsIrfftBitForBit) {
   for (FrameKernel kernel : kernels_that_run_here()) {
     for (int64_t n : {8, 32, 512, 2048}) {
