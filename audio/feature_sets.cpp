@@ -126,6 +126,18 @@ MeanVariance mean_and_variance(const Tensor& feature) {
   });
 }
 
+// The same for each row of a matrix. matrix: [rows, n] -> [rows]
+std::vector<MeanVariance> mean_and_variance_of_rows(const Tensor& matrix) {
+  const Tensor values = kernels::contiguous(matrix);
+  const int64_t rows = values.size(0), n = values.size(1);
+  return dispatch_floating(values.dtype(), "mean_and_variance", [&]<typename T>() {
+    std::vector<MeanVariance> statistics;
+    for (int64_t r = 0; r < rows; ++r)
+      statistics.push_back(mean_and_variance(values.data_ptr<T>() + r * n, n));
+    return statistics;
+  });
+}
+
 // Checks the signal both feature sets take.
 void check_signal(const Tensor& y, double sample_rate, int64_t minimum_samples,
                   const char* function) {
@@ -186,7 +198,7 @@ Gtzan57 gtzan57(const Tensor& y, double sample_rate, PadMode pad_mode) {
   const Tensor log_mel = log_mel_from_power(power_spectrogram, sample_rate);  // [128, T]
 
   // librosa.effects.hpss: masks on the shared STFT, back to waveforms of len(y) samples.
-  const HpssResult parts = hpss(spectrum);
+  const HpssResult parts = hpss(spectrum, magnitude_spectrogram);
   const Tensor harmonic = istft(parts.harmonic, options, y.numel());      // [samples]
   const Tensor percussive = istft(parts.percussive, options, y.numel());  // [samples]
 
@@ -217,12 +229,7 @@ Gtzan57 gtzan57(const Tensor& y, double sample_rate, PadMode pad_mode) {
   result.values.push_back(beats_per_minute);
 
   // mfcc1..20: statistics of each coefficient over frames.
-  const Tensor mfcc20 = kernels::contiguous(mfcc_from_log_mel(log_mel, 20));  // [20, T]
-  const int64_t frames = mfcc20.size(1);
-  for (int64_t k = 0; k < 20; ++k) {
-    const MeanVariance statistics = dispatch_floating(mfcc20.dtype(), "gtzan57", [&]<typename T>() {
-      return mean_and_variance(mfcc20.data_ptr<T>() + k * frames, frames);  // row k: [T]
-    });
+  for (const MeanVariance& statistics : mean_and_variance_of_rows(mfcc_from_log_mel(log_mel, 20))) {
     result.values.push_back(statistics.mean);
     result.values.push_back(statistics.variance);
   }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include "audio/median_filter.h"
 #include "tensor/error.h"
@@ -153,6 +152,17 @@ Tensor softmask(const Tensor& X, const Tensor& X_ref, double power, bool split_z
 HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double power,
                 double margin) {
   check_spectrum(spectrum);
+  // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
+  return hpss(spectrum, magnitude(spectrum), kernel_size, power, margin);
+}
+
+HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magnitude,
+                int64_t kernel_size, double power, double margin) {
+  check_spectrum(spectrum);
+  TIMBRE_CHECK(spectrum_magnitude.defined() &&
+                   spectrum_magnitude.sizes() == spectrum.real.sizes() &&
+                   spectrum_magnitude.dtype() == spectrum.real.dtype(),
+               "hpss: the magnitude must have the spectrum's shape and dtype");
   TIMBRE_CHECK(kernel_size >= 1, "hpss: kernel_size must be >= 1, got ", kernel_size);
   TIMBRE_CHECK(power > 0.0 && std::isfinite(power), "hpss: power must be finite and > 0");
   TIMBRE_CHECK(margin >= 1.0, "hpss: margin must be >= 1, got ", margin);
@@ -163,8 +173,7 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double 
   return dispatch_floating(real.dtype(), "hpss", [&]<typename T>() {
     const T* re = real.data_ptr<T>();
     const T* im = imag.data_ptr<T>();
-    // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
-    const Tensor magnitude_tensor = magnitude({real, imag});
+    const Tensor magnitude_tensor = kernels::contiguous(spectrum_magnitude);  // [bins, frames]
     const T* mag = magnitude_tensor.data_ptr<T>();
     // Harmonic sounds are smooth along time, percussive ones along frequency.
     const Tensor harmonic_median =

@@ -44,6 +44,12 @@ Tensor softmask(const Tensor& X, const Tensor& X_ref, double power, bool split_z
 HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size = 31, double power = 2.0,
                 double margin = 1.0);
 
+// The same, for a caller that already has |S| = magnitude(spectrum) (it is not computed again).
+// Requires: as hpss; spectrum_magnitude has the spectrum's shape and dtype and equals
+//           magnitude(spectrum) (otherwise the masks are computed from the wrong magnitudes).
+HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magnitude,
+                int64_t kernel_size = 31, double power = 2.0, double margin = 1.0);
+
 // librosa.effects.hpss(y, kernel_size=31, power=2, margin=1, n_fft, hop_length, ..., pad_mode):
 // stft -> hpss -> istft(length = len(y)) for each part.
 // y: [samples] -> (harmonic [samples], percussive [samples])

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audio/median_network.h"
+#include "audio/padding_index.h"
 #include "audio/target_clones.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
@@ -15,18 +16,6 @@
 namespace timbre::audio {
 
 namespace {
-
-// Index into an array of `length` samples of position i, which may lie outside it, under
-// scipy.ndimage mode='reflect': mirror about each edge with the edge sample repeated, so the
-// extended array is periodic with period 2*length:
-//   length 3, [a b c]:  i = -3 -2 -1 | 0 1 2 | 3 4 5
-//                           c  b  a  | a b c | c b a
-int64_t reflect_index(int64_t i, int64_t length) {
-  const int64_t period = 2 * length;
-  int64_t j = i % period;
-  if (j < 0) j += period;
-  return j < length ? j : period - 1 - j;
-}
 
 // Number of entries of sorted[0 .. window-1] that are < value (or <= value with `inclusive`):
 // the insertion point of a binary search, computed by a branch-free count the compiler turns
@@ -121,7 +110,7 @@ void extend_reflect(const T* input, int64_t length, int64_t stride, int64_t wind
   const int64_t before = window / 2;
   extended.resize(static_cast<size_t>(length + window - 1));
   for (int64_t j = 0; j < length + window - 1; ++j) {
-    extended[j] = input[reflect_index(j - before, length) * stride];
+    extended[j] = input[scipy_reflect_index(j - before, length) * stride];
   }
 }
 
@@ -146,7 +135,7 @@ void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, in
       for (int64_t r = 0; r < rows; r += lanes) {
         const int64_t block = std::min(lanes, rows - r);
         for (int64_t j = 0; j < extended; ++j) {
-          const float* source = in + r * columns + reflect_index(j - before, columns);
+          const float* source = in + r * columns + scipy_reflect_index(j - before, columns);
           for (int64_t l = 0; l < block; ++l)
             interleaved[j * lanes + l] = source[l * columns];
         }
@@ -170,7 +159,7 @@ void median_filter_2d_network(const float* in, int64_t rows, int64_t columns, in
   float* extended = extended_tensor.data_ptr<float>();
   for (int64_t j = 0; j < rows + window - 1; ++j) {
     float* row = extended + j * padded;
-    std::memcpy(row, in + reflect_index(j - before, rows) * columns,
+    std::memcpy(row, in + scipy_reflect_index(j - before, rows) * columns,
                 static_cast<size_t>(columns) * sizeof(float));
     std::fill(row + columns, row + padded, 0.0f);
   }

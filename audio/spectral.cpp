@@ -9,6 +9,7 @@
 
 #include "audio/db.h"
 #include "audio/filters.h"
+#include "audio/padding_index.h"
 #include "audio/target_clones.h"
 #include "tensor/error.h"
 #include "tensor/factories.h"
@@ -90,7 +91,7 @@ Tensor row_tensor(const std::vector<double>& values) {
 // The frames of a signal as librosa.util.frame sees them after the optional centre padding:
 // frame t covers padded samples t*hop .. t*hop + frame_length - 1, where padded sample i is
 // y[i - pad] inside the signal and, beyond its ends, zero, a copy of the end sample or a mirror
-// image (edge_index / reflect_index below) depending on the feature.
+// image (edge_index below, numpy_reflect_index of audio/padding_index.h) depending on the feature.
 struct Framing {
   int64_t pad = 0;     // samples added before the signal (frame_length/2 with center, else 0)
   int64_t frames = 0;  // number of frames
@@ -109,16 +110,10 @@ Framing frame_layout(int64_t samples, int64_t frame_length, int64_t hop_length, 
   return framing;
 }
 
-// Index into y of padded position i (i may lie before 0 or past the end): numpy.pad's 'edge'
-// repeats the end samples, 'reflect' mirrors without repeating them: [a b c] -> [c b | a b c | b
-// a].
+// Index into y of padded position i (i may lie before 0 or past the end) under numpy.pad's
+// 'edge', which repeats the end samples: [a b c] -> [a a | a b c | c c].
 int64_t edge_index(int64_t i, int64_t samples) {
   return std::clamp<int64_t>(i, 0, samples - 1);
-}
-int64_t reflect_index(int64_t i, int64_t samples) {
-  if (i < 0) return -i;
-  if (i >= samples) return 2 * (samples - 1) - i;
-  return i;
 }
 
 }  // namespace
@@ -440,7 +435,7 @@ Tensor rms(const Tensor& y, int64_t frame_length, int64_t hop_length, bool cente
       if (i >= 0 && i < samples) {
         v = static_cast<double>(data[i]);
       } else if (pad_mode == PadMode::Reflect) {
-        v = static_cast<double>(data[reflect_index(i, samples)]);
+        v = static_cast<double>(data[numpy_reflect_index(i, samples)]);
       }
       squares[p] = v * v;
     }

@@ -12,6 +12,7 @@
 
 #include "audio/fft.h"
 #include "audio/fft_frames.h"
+#include "audio/padding_index.h"
 #include "audio/target_clones.h"
 #include "tensor/factories.h"
 #include "tensor/tensor.h"
@@ -43,17 +44,6 @@ std::vector<double> frame_window(int64_t n_fft, int64_t win_length) {
   return window;
 }
 
-// Index into a signal of `length` samples for a position `p` that may lie outside [0, length),
-// extended as numpy.pad(mode='reflect'): ... y[2] y[1] | y[0] y[1] ... y[L-1] | y[L-2] ...
-// The mirrored signal repeats with period 2*(length-1), which also covers pads longer than the
-// signal (numpy reflects again and again).
-int64_t reflect_index(int64_t p, int64_t length) {
-  const int64_t period = 2 * (length - 1);
-  int64_t q = p % period;
-  if (q < 0) q += period;
-  return q < length ? q : period - q;
-}
-
 // The signal, padded by n_fft/2 on both sides when centering, in its own dtype (the FFT widens
 // float samples to double as it loads them).
 // y: [samples] (any stride) -> [samples + 2*(n_fft/2)] or [samples]
@@ -76,8 +66,8 @@ Tensor padded_signal(const Tensor& y, const StftOptions& options) {
   const bool reflect = options.pad_mode == PadMode::Reflect;
   for (int64_t j = 0; j < pad; ++j) {
     const int64_t before = -pad + j, after = samples + j;
-    values[j] = reflect ? data[reflect_index(before, samples) * stride] : T(0);
-    values[pad + samples + j] = reflect ? data[reflect_index(after, samples) * stride] : T(0);
+    values[j] = reflect ? data[numpy_reflect_index(before, samples) * stride] : T(0);
+    values[pad + samples + j] = reflect ? data[numpy_reflect_index(after, samples) * stride] : T(0);
   }
   return signal;
 }

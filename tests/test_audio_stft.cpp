@@ -27,6 +27,7 @@
 #include "audio/decode.h"
 #include "audio/fft.h"
 #include "audio/fft_frames.h"
+#include "audio/padding_index.h"
 #include "audio/stft.h"
 #include "test_helpers.h"
 
@@ -371,6 +372,21 @@ TEST(AudioStft, ReduceSpectrogramFramesRejectsBadArguments) {
   EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(y, {}, 2.0, 1, nullptr), "no reduction");
   EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(y, {}, -1.0, 1, keep_nothing), "power");
   EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(zeros({2, 50}), {}, 2.0, 1, keep_nothing), "1-d");
+}
+
+// numpy.pad(mode='reflect') does not repeat the edge sample, scipy.ndimage's 'reflect' does;
+// both keep mirroring for positions further out than the signal is long.
+TEST(AudioPadding, NumpyAndScipyReflectConventions) {
+  // [a b c d], positions -6 .. 6: numpy  a b c d c b | a b c d | c b a
+  const std::vector<int64_t> numpy_expected = {0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0};
+  for (int64_t p = -6; p <= 6; ++p)
+    EXPECT_EQ(numpy_reflect_index(p, 4), numpy_expected[p + 6]) << "position " << p;
+  // [a b c], positions -4 .. 6: scipy  c c b a | a b c | c b a a
+  const std::vector<int64_t> scipy_expected = {2, 2, 1, 0, 0, 1, 2, 2, 1, 0, 0};
+  for (int64_t p = -4; p <= 6; ++p)
+    EXPECT_EQ(scipy_reflect_index(p, 3), scipy_expected[p + 4]) << "position " << p;
+  EXPECT_EQ(scipy_reflect_index(-1, 1), 0);
+  EXPECT_EQ(scipy_reflect_index(5, 1), 0);
 }
 
 // A small transform checked against the definition, with a short window centred in the frame
