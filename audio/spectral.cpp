@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -224,52 +225,94 @@ Tensor spectral_rolloff(const Tensor& y, double sample_rate, const StftOptions& 
 
 namespace {
 
-// One row of a band into spectral_contrast's lists (see there): for each of `width` frames, the
-// value enters the ascending list of the q smallest values (the largest drops out) and that of
-// the q largest (the smallest drops out), by min and max only, rank by rank:
-//   lowest'[r] = min(lowest[r], max(lowest[r-1], v))     r = q-1 .. 0  (lowest[-1] = -infinity)
-//   highest'[r] = max(highest[r], min(highest[r+1], v))  r = 0 .. q-1  (highest[q] = +infinity)
-// row: [width] -> lowest, highest: [q][stride] (rank r of frame t at r * stride + t)
-template <typename T>
-inline __attribute__((always_inline)) void keep_extremes_body(const T* row, int64_t width,
-                                                              int64_t q, int64_t stride, T* lowest,
-                                                              T* highest) {
-  for (int64_t r = q - 1; r >= 0; --r) {  // top rank first: each reads the old rank below
-    T* low = lowest + r * stride;
-    if (r == 0) {
-      for (int64_t t = 0; t < width; ++t)
-        low[t] = low[t] < row[t] ? low[t] : row[t];
-      continue;
+// Rows of a band into spectral_contrast's lists (see there): for each of `width` frames, each
+// row's value enters the ascending list of the q smallest values (the largest drops out) and
+// that of the q largest (the smallest drops out), by min and max only, rank by rank:
+//   lowest'[r] = min(lowest[r], max(lowest[r-1], v))     (lowest[-1] = -infinity)
+//   highest'[r] = max(highest[r], min(highest[r+1], v))  (highest[q] = +infinity)
+// kRows rows go in at once, one after another, so that each rank is loaded and stored once per
+// kRows values instead of once per value: walking the ranks from the end a new value can enter
+// at (rank 0 for lowest), a register keeps each rank's value before each of the kRows
+// insertions, which is what the next rank's formula reads.
+// rows[i]: [width] -> lowest, highest: [q][stride] (rank r of frame t at r * stride + t)
+template <int kRows, typename V, typename T>
+inline __attribute__((always_inline)) void insert_rows(const T* const* rows, int64_t t, int64_t q,
+                                                       int64_t stride, T* lowest, T* highest) {
+  // V as it sits in memory: aligned only to T (a plain load or store, never split in halves).
+  typedef V Unaligned __attribute__((aligned(alignof(T))));
+  const auto at = [](T* address) -> Unaligned& { return *reinterpret_cast<Unaligned*>(address); };
+  V value[kRows];
+  for (int i = 0; i < kRows; ++i)
+    value[i] = *reinterpret_cast<const Unaligned*>(rows[i] + t);
+  // before[i]: rank r-1 (lowest) or r+1 (highest) before insertion i; past the end of the list
+  // it is -infinity (lowest) or +infinity (highest), so that v enters there as itself.
+  const T infinity = std::numeric_limits<T>::infinity();
+  V before[kRows];
+  for (int i = 0; i < kRows; ++i)
+    before[i] = V{} - infinity;  // in every lane
+  for (int64_t r = 0; r < q; ++r) {
+    V rank = at(lowest + r * stride + t);
+    for (int i = 0; i < kRows; ++i) {
+      const V entering = before[i] > value[i] ? before[i] : value[i];
+      before[i] = rank;
+      rank = rank < entering ? rank : entering;
     }
-    const T* below = low - stride;
-    for (int64_t t = 0; t < width; ++t) {
-      const T entering = below[t] > row[t] ? below[t] : row[t];
-      low[t] = low[t] < entering ? low[t] : entering;
-    }
+    at(lowest + r * stride + t) = rank;
   }
-  for (int64_t r = 0; r < q; ++r) {  // bottom rank first: each reads the old rank above
-    T* high = highest + r * stride;
-    if (r == q - 1) {
-      for (int64_t t = 0; t < width; ++t)
-        high[t] = high[t] > row[t] ? high[t] : row[t];
-      continue;
+  for (int i = 0; i < kRows; ++i)
+    before[i] = V{} + infinity;
+  for (int64_t r = q - 1; r >= 0; --r) {
+    V rank = at(highest + r * stride + t);
+    for (int i = 0; i < kRows; ++i) {
+      const V entering = before[i] < value[i] ? before[i] : value[i];
+      before[i] = rank;
+      rank = rank > entering ? rank : entering;
     }
-    const T* above = high + stride;
-    for (int64_t t = 0; t < width; ++t) {
-      const T entering = above[t] < row[t] ? above[t] : row[t];
-      high[t] = high[t] > entering ? high[t] : entering;
-    }
+    at(highest + r * stride + t) = rank;
   }
 }
 
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): min and max only, identical.
-TIMBRE_AVX2_CLONES void keep_extremes(const float* row, int64_t width, int64_t q, int64_t stride,
-                                      float* lowest, float* highest) {
-  keep_extremes_body(row, width, q, stride, lowest, highest);
+// insert_rows for all `width` frames: vectors of 32 bytes (8 floats or 4 doubles, one AVX2
+// register; two SSE registers on baseline x86-64), then one frame at a time.
+template <int kRows, typename T>
+inline __attribute__((always_inline)) void keep_extremes_body(const T* const* rows, int64_t width,
+                                                              int64_t q, int64_t stride, T* lowest,
+                                                              T* highest) {
+  typedef T Vector __attribute__((vector_size(32)));
+  constexpr int64_t kLanes = 32 / sizeof(T);
+  int64_t t = 0;
+  for (; t + kLanes <= width; t += kLanes)
+    insert_rows<kRows, Vector>(rows, t, q, stride, lowest, highest);
+  for (; t < width; ++t)
+    insert_rows<kRows, T>(rows, t, q, stride, lowest, highest);
 }
-TIMBRE_AVX2_CLONES void keep_extremes(const double* row, int64_t width, int64_t q, int64_t stride,
-                                      double* lowest, double* highest) {
-  keep_extremes_body(row, width, q, stride, lowest, highest);
+
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): min and max only, identical.
+// rows: kExtremeRows rows (or fewer, `count`, at the end of a band).
+constexpr int kExtremeRows = 4;
+template <typename T>
+inline __attribute__((always_inline)) void keep_extremes_any(const T* const* rows, int count,
+                                                             int64_t width, int64_t q,
+                                                             int64_t stride, T* lowest,
+                                                             T* highest) {
+  switch (count) {
+    case 4:
+      return keep_extremes_body<4>(rows, width, q, stride, lowest, highest);
+    case 3:
+      return keep_extremes_body<3>(rows, width, q, stride, lowest, highest);
+    case 2:
+      return keep_extremes_body<2>(rows, width, q, stride, lowest, highest);
+    default:
+      return keep_extremes_body<1>(rows, width, q, stride, lowest, highest);
+  }
+}
+TIMBRE_AVX2_CLONES void keep_extremes(const float* const* rows, int count, int64_t width, int64_t q,
+                                      int64_t stride, float* lowest, float* highest) {
+  keep_extremes_any(rows, count, width, q, stride, lowest, highest);
+}
+TIMBRE_AVX2_CLONES void keep_extremes(const double* const* rows, int count, int64_t width,
+                                      int64_t q, int64_t stride, double* lowest, double* highest) {
+  keep_extremes_any(rows, count, width, q, stride, lowest, highest);
 }
 
 }  // namespace
@@ -336,9 +379,12 @@ Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double samp
         const int64_t width = std::min(kChunk, frames - t0);
         std::fill(lowest.begin(), lowest.end(), infinity);
         std::fill(highest.begin(), highest.end(), -infinity);
-        for (int64_t i = 0; i < used; ++i) {
-          keep_extremes(data + (first + i) * frames + t0, width, q, kChunk, lowest.data(),
-                        highest.data());
+        for (int64_t i = 0; i < used; i += kExtremeRows) {
+          const int count = static_cast<int>(std::min<int64_t>(kExtremeRows, used - i));
+          const T* rows[kExtremeRows];
+          for (int j = 0; j < count; ++j)
+            rows[j] = data + (first + i + j) * frames + t0;
+          keep_extremes(rows, count, width, q, kChunk, lowest.data(), highest.data());
         }
         for (int64_t t = 0; t < width; ++t) {
           // Means in T, summed in order, as numpy's mean of a T array along a strided axis.
