@@ -103,9 +103,11 @@ template <typename Native, typename Sample>
 inline __attribute__((always_inline)) Native load_samples(const Sample* source) {
   if constexpr (std::is_same_v<Sample, double>) {
     typedef Native Unaligned __attribute__((aligned(alignof(double))));
+    static_assert(alignof(Unaligned) == alignof(double));
     return *reinterpret_cast<const Unaligned*>(source);
   } else {
     typedef float Narrow __attribute__((vector_size(sizeof(Native) / 2), aligned(alignof(float))));
+    static_assert(alignof(Narrow) == alignof(float));
     return __builtin_convertvector(*reinterpret_cast<const Narrow*>(source), Native);
   }
 }

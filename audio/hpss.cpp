@@ -153,7 +153,10 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double 
                 double margin) {
   check_spectrum(spectrum);
   // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
-  return hpss(spectrum, magnitude(spectrum), kernel_size, power, margin);
+  // (magnitude() takes contiguous parts; the spectrum may be a view.)
+  const Tensor magnitude_tensor =
+      magnitude({kernels::contiguous(spectrum.real), kernels::contiguous(spectrum.imag)});
+  return hpss(spectrum, magnitude_tensor, kernel_size, power, margin);
 }
 
 HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magnitude,
@@ -161,8 +164,9 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magni
   check_spectrum(spectrum);
   TIMBRE_CHECK(spectrum_magnitude.defined() &&
                    spectrum_magnitude.sizes() == spectrum.real.sizes() &&
-                   spectrum_magnitude.dtype() == spectrum.real.dtype(),
-               "hpss: the magnitude must have the spectrum's shape and dtype");
+                   spectrum_magnitude.dtype() == spectrum.real.dtype() &&
+                   spectrum_magnitude.device().is_cpu(),
+               "hpss: the magnitude must be a CPU tensor of the spectrum's shape and dtype");
   TIMBRE_CHECK(kernel_size >= 1, "hpss: kernel_size must be >= 1, got ", kernel_size);
   TIMBRE_CHECK(power > 0.0 && std::isfinite(power), "hpss: power must be finite and > 0");
   TIMBRE_CHECK(margin >= 1.0, "hpss: margin must be >= 1, got ", margin);

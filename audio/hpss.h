@@ -45,8 +45,9 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size = 31, do
                 double margin = 1.0);
 
 // The same, for a caller that already has |S| = magnitude(spectrum) (it is not computed again).
-// Requires: as hpss; spectrum_magnitude has the spectrum's shape and dtype and equals
-//           magnitude(spectrum) (otherwise the masks are computed from the wrong magnitudes).
+// Requires: as hpss; spectrum_magnitude is a CPU tensor of the spectrum's shape and dtype and
+//           equals magnitude(spectrum) (otherwise the masks come from the wrong magnitudes).
+// Ensures:  the parts hpss(spectrum, kernel_size, power, margin) gives, bit for bit.
 HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magnitude,
                 int64_t kernel_size = 31, double power = 2.0, double margin = 1.0);
 

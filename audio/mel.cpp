@@ -146,9 +146,11 @@ Tensor melspectrogram_from_spectrogram(const Tensor& spectrogram, double sample_
   return out;
 }
 
-// The same values as melspectrogram_from_spectrogram(spectrogram(y, stft, power)), bit for bit,
-// but each block of 8 frames is projected onto the mel bands as soon as the STFT has it (while it
-// is in cache): the [1 + n_fft/2, frames] spectrogram is never written out and read back.
+// The same values as melspectrogram_from_spectrogram(spectrogram(y, stft, power)), bit for bit
+// (for even n_fft, see below), but each block of 8 frames is projected onto the mel bands as
+// soon as the STFT has it (while it is in cache): the [1 + n_fft/2, frames] spectrogram is never
+// written out and read back. The filterbank is built for stft.n_fft, as librosa builds it; from
+// a spectrogram alone n_fft can only be taken as 2 * (bins - 1), which differs for odd n_fft.
 Tensor melspectrogram(const Tensor& y, double sample_rate, const StftOptions& stft,
                       const MelOptions& mel, double power) {
   const int64_t n_bins = 1 + stft.n_fft / 2;

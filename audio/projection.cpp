@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kRowsPerPass = 12;         // output rows accumulated at once
 constexpr int kFramesPerVector = 4;      // frames per accumulator (4 doubles: one AVX2 register)
-constexpr int64_t kPrefetchFrames = 32;  // two 64-byte lines of float (one of double) ahead
+constexpr int64_t kPrefetchFrames = 32;  // two 64-byte lines of float (four of double) ahead
 typedef double FrameVector __attribute__((vector_size(kFramesPerVector * sizeof(double))));
 
 // One pass: output rows first_row .. first_row + rows - 1 (rows <= kRowsPerPass) for all frames.
@@ -30,8 +30,9 @@ inline __attribute__((always_inline)) void project_pass(const double* weights, c
       const T* source = x + i * frames + t;
       // Each input row is a different cache line, and the first 4 frames of each line would
       // wait on memory: the hardware does not see this walk down the rows coming, so the line
-      // kPrefetchFrames frames further along each row is requested now.
-      __builtin_prefetch(source + kPrefetchFrames);
+      // kPrefetchFrames frames further along each row is requested now (while it is inside
+      // the row).
+      if (t + kPrefetchFrames < frames) __builtin_prefetch(source + kPrefetchFrames);
       const FrameVector value = {static_cast<double>(source[0]), static_cast<double>(source[1]),
                                  static_cast<double>(source[2]), static_cast<double>(source[3])};
       const double* weight = weights + i * kRowsPerPass;

@@ -240,6 +240,7 @@ inline __attribute__((always_inline)) void insert_rows(const T* const* rows, int
                                                        int64_t stride, T* lowest, T* highest) {
   // V as it sits in memory: aligned only to T (a plain load or store, never split in halves).
   typedef V Unaligned __attribute__((aligned(alignof(T))));
+  static_assert(alignof(Unaligned) == alignof(T));
   const auto at = [](T* address) -> Unaligned& { return *reinterpret_cast<Unaligned*>(address); };
   V value[kRows];
   for (int i = 0; i < kRows; ++i)
@@ -287,14 +288,14 @@ inline __attribute__((always_inline)) void keep_extremes_body(const T* const* ro
     insert_rows<kRows, T>(rows, t, q, stride, lowest, highest);
 }
 
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): min and max only, identical.
-// rows: kExtremeRows rows (or fewer, `count`, at the end of a band).
+// keep_extremes_body for count <= kExtremeRows rows (fewer at the end of a band).
 constexpr int kExtremeRows = 4;
 template <typename T>
 inline __attribute__((always_inline)) void keep_extremes_any(const T* const* rows, int count,
                                                              int64_t width, int64_t q,
                                                              int64_t stride, T* lowest,
                                                              T* highest) {
+  static_assert(kExtremeRows == 4, "keep_extremes_any has one case per row count");
   switch (count) {
     case 4:
       return keep_extremes_body<4>(rows, width, q, stride, lowest, highest);
@@ -302,10 +303,13 @@ inline __attribute__((always_inline)) void keep_extremes_any(const T* const* row
       return keep_extremes_body<3>(rows, width, q, stride, lowest, highest);
     case 2:
       return keep_extremes_body<2>(rows, width, q, stride, lowest, highest);
-    default:
+    case 1:
       return keep_extremes_body<1>(rows, width, q, stride, lowest, highest);
+    default:
+      TIMBRE_CHECK(false, "spectral_contrast: internal error, ", count, " rows at once");
   }
 }
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): min and max only, identical.
 TIMBRE_AVX2_CLONES void keep_extremes(const float* const* rows, int count, int64_t width, int64_t q,
                                       int64_t stride, float* lowest, float* highest) {
   keep_extremes_any(rows, count, width, q, stride, lowest, highest);
@@ -367,11 +371,11 @@ Tensor spectral_contrast_from_spectrogram(const Tensor& spectrogram, double samp
       // those 2q values matter (q is about 2% of the band), so instead of sorting we keep, per
       // frame, the q smallest and the q largest values seen so far in two sorted lists, walking
       // the band's rows in memory order (each row of S is contiguous over frames), each value
-      // inserted by min and max only (keep_extremes): with the lists stored rank by rank
-      // ([q][frames]), each rank is one loop over neighbouring frames that runs on vectors.
-      // Frames go in chunks whose lists stay in L1. The lists end up holding exactly the sorted
-      // prefix and suffix a full sort would give, so the sums below add the same values in the
-      // same order.
+      // inserted by min and max only (keep_extremes). The lists are stored rank by rank
+      // ([q][kChunk]) for chunks of kChunk frames, so that they stay in L1; keep_extremes walks
+      // every rank for one vector of neighbouring frames at a time, inserting four rows at once.
+      // The lists end up holding exactly the sorted prefix and suffix a full sort would give, so
+      // the sums below add the same values in the same order.
       constexpr int64_t kChunk = 256;
       const T infinity = std::numeric_limits<T>::infinity();
       std::vector<T> lowest(static_cast<size_t>(q * kChunk)), highest(lowest.size());

@@ -73,7 +73,8 @@ Tensor padded_signal(const Tensor& y, const StftOptions& options) {
 }
 
 // The fallback of rfft_frames for sizes it does not handle (not a power of two): the same
-// [bins][8] block, filled one frame at a time by rfft_windowed (in double).
+// [bins][8] block, filled one frame at a time by rfft_windowed (in double); as in rfft_frames,
+// the lanes past count repeat frame 0.
 // signal: [(count-1)*hop + n_fft], window: [n_fft] -> block_real, block_imag: [bins][8]
 template <typename T>
 void one_frame_at_a_time(const T* signal, int64_t hop, int64_t count, const double* window,
@@ -83,8 +84,9 @@ void one_frame_at_a_time(const T* signal, int64_t hop, int64_t count, const doub
   frame.resize(n_fft);
   spectrum_real.resize(bins);
   spectrum_imag.resize(bins);
-  for (int64_t f = 0; f < count; ++f) {
-    std::copy(signal + f * hop, signal + f * hop + n_fft, frame.begin());  // exact for float
+  for (int64_t f = 0; f < kFrameLanes; ++f) {
+    const int64_t source = f < count ? f : 0;
+    std::copy(signal + source * hop, signal + source * hop + n_fft, frame.begin());  // exact
     rfft_windowed(frame.data(), window, n_fft, spectrum_real.data(), spectrum_imag.data());
     for (int64_t k = 0; k < bins; ++k) {
       block_real[k * kFrameLanes + f] = spectrum_real[k];
@@ -598,11 +600,11 @@ Tensor spectrogram(const Tensor& y, const StftOptions& options, double power) {
 
 Tensor reduce_spectrogram_frames(const Tensor& y, const StftOptions& options, double power,
                                  int64_t rows, const SpectrogramFrameReduction& reduce) {
-  TIMBRE_CHECK(power > 0.0, "spectrogram: power must be positive, got ", power);
+  TIMBRE_CHECK(power > 0.0, "reduce_spectrogram_frames: power must be positive, got ", power);
   TIMBRE_CHECK(rows >= 1, "reduce_spectrogram_frames: rows must be at least 1, got ", rows);
   TIMBRE_CHECK(static_cast<bool>(reduce), "reduce_spectrogram_frames: no reduction given");
   check_signal(y, options);
-  return dispatch_floating(y.dtype(), "spectrogram", [&]<typename T>() {
+  return dispatch_floating(y.dtype(), "reduce_spectrogram_frames", [&]<typename T>() {
     return reduce_spectrogram_frames_typed<T>(y, options, power, rows, reduce);
   });
 }

@@ -88,7 +88,8 @@ using SpectrogramFrameReduction = std::function<void(const double* block, double
 // spectrum (the mel spectrogram), this saves writing the spectrogram out (5 MB for a 30-s clip)
 // and reading it back. The frames are computed 8 at a time and `reduce` turns each block of 8
 // spectra into 8 columns of the result while the block is in cache; it is called from several
-// OpenMP threads at once (for different blocks), so it must only write `reduced`.
+// OpenMP threads at once (for different blocks), so it must only write `reduced`, and it must
+// not throw (an exception cannot leave an OpenMP parallel region).
 // block[k][f] is exactly spectrogram(y, options, power)[k, frame] (computed in y's dtype,
 // widened to double); in the last block the columns past the last frame hold copies of other
 // frames and their reduced values are dropped. reduced[r][f] is rounded to y's dtype.

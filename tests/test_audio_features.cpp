@@ -25,6 +25,7 @@
 #include "audio/chroma.h"
 #include "audio/db.h"
 #include "audio/decode.h"
+#include "audio/filters.h"
 #include "audio/mel.h"
 #include "audio/projection.h"
 #include "audio/spectral.h"
@@ -292,6 +293,100 @@ TEST(AudioFeatures, MelSpectrogramEqualsTheProjectionOfItsSpectrogramBitForBit) 
         }
       }
     }
+  }
+}
+
+// An odd n_fft: the filterbank of melspectrogram(y) is built for that n_fft, as librosa's
+// filters.mel(n_fft=n_fft) is (its bins lie at k sr / n_fft), not for 2 (bins - 1).
+TEST(AudioFeatures, MelSpectrogramOfAnOddFftSizeUsesThatSizesBins) {
+  const Tensor y = timbre::testing::random_uniform({6000}, 12, {.dtype = kFloat64});
+  const StftOptions stft{.n_fft = 1023, .hop_length = 256};
+  const MelOptions mel{.n_mels = 32};
+  const std::vector<double> power = spectrogram(y, stft, 2.0).to_vector<double>();
+  const std::vector<double> weights =
+      mel_filterbank(kSampleRate, 1023, 32, 0.0, kSampleRate / 2, false, MelNorm::Slaney, kFloat32)
+          .to_vector<double>();
+  const Tensor direct = melspectrogram(y, kSampleRate, stft, mel);
+  const int64_t bins = 512, frames = direct.size(1);
+  ASSERT_EQ(direct.sizes(), (std::vector<int64_t>{32, frames}));
+  const std::vector<double> values = direct.to_vector<double>();
+  for (int64_t m = 0; m < 32; ++m) {
+    for (int64_t t = 0; t < frames; ++t) {
+      double sum = 0.0;  // bins in order, zero weights skipped
+      for (int64_t k = 0; k < bins; ++k) {
+        if (weights[m * bins + k] != 0.0) sum += weights[m * bins + k] * power[k * frames + t];
+      }
+      ASSERT_EQ(values[m * frames + t], sum) << "mel " << m << " frame " << t;
+    }
+  }
+}
+
+// spectral_contrast (linear) by the definition: each frame's band sorted, the mean of its q
+// lowest and q highest values in T (summed in sorted order), with librosa's band bookkeeping.
+// S: [n_bins, frames] -> [n_bands + 1, frames]
+template <typename T>
+std::vector<double> contrast_by_sorting(const std::vector<T>& s, int64_t n_bins, int64_t frames,
+                                        double sample_rate, double fmin, int64_t n_bands,
+                                        double quantile) {
+  std::vector<double> contrast;
+  for (int64_t band = 0; band <= n_bands; ++band) {
+    const double low = band == 0 ? 0.0 : fmin * std::pow(2.0, static_cast<double>(band - 1));
+    const double high = fmin * std::pow(2.0, static_cast<double>(band));
+    int64_t first = -1, last = -1;
+    for (int64_t k = 0; k < n_bins; ++k) {
+      const double f = static_cast<double>(k) * sample_rate / static_cast<double>(2 * (n_bins - 1));
+      if (f >= low && f <= high) {
+        if (first < 0) first = k;
+        last = k;
+      }
+    }
+    if (band > 0) first -= 1;
+    if (band == n_bands) last = n_bins - 1;
+    const int64_t members = last - first + 1;
+    const int64_t used = band < n_bands ? members - 1 : members;
+    const int64_t q = std::max<int64_t>(
+        1, static_cast<int64_t>(std::nearbyint(quantile * static_cast<double>(members))));
+    for (int64_t t = 0; t < frames; ++t) {
+      std::vector<T> values;
+      for (int64_t k = first; k < first + used; ++k)
+        values.push_back(s[k * frames + t]);
+      std::sort(values.begin(), values.end());
+      T low_sum = 0, high_sum = 0;
+      for (int64_t r = 0; r < q; ++r) {
+        low_sum += values[r];
+        high_sum += values[used - q + r];
+      }
+      contrast.push_back(static_cast<double>(high_sum / static_cast<T>(q)) -
+                         static_cast<double>(low_sum / static_cast<T>(q)));
+    }
+  }
+  return contrast;
+}
+
+// The per-frame lists of extremes give exactly the sorted prefix and suffix: checked with ties
+// (values on a grid of 1/4), bands whose rows leave 1 and 3 over after groups of four, q from 1
+// to 6, and 13 frames (not a whole number of vectors).
+TEST(AudioFeatures, SpectralContrastEqualsSortingEachBand) {
+  const int64_t n_bins = 129, frames = 13;  // n_fft 256 at 22050 Hz: bins 86 Hz apart
+  std::mt19937 engine(5);
+  std::uniform_int_distribution<int> grid(0, 15);
+  std::vector<double> values(n_bins * frames);
+  for (double& v : values)
+    v = 0.25 * grid(engine);
+  for (const double quantile : {0.02, 0.1}) {
+    const std::vector<double> expected_double =
+        contrast_by_sorting(values, n_bins, frames, kSampleRate, 200.0, 6, quantile);
+    const Tensor s64 = from_vector(values, {n_bins, frames}, {.dtype = kFloat64});
+    EXPECT_EQ(spectral_contrast_from_spectrogram(s64, kSampleRate, 200.0, 6, quantile, true)
+                  .to_vector<double>(),
+              expected_double)
+        << "float64, quantile " << quantile;
+    const std::vector<float> floats(values.begin(), values.end());
+    const Tensor s32 = from_vector(floats, {n_bins, frames}, {.dtype = kFloat32});
+    EXPECT_EQ(spectral_contrast_from_spectrogram(s32, kSampleRate, 200.0, 6, quantile, true)
+                  .to_vector<double>(),
+              contrast_by_sorting(floats, n_bins, frames, kSampleRate, 200.0, 6, quantile))
+        << "float32, quantile " << quantile;
   }
 }
 

@@ -146,7 +146,7 @@ TEST(Rhythm, InvalidArguments) {
 
 // beat_track_from_onset estimates the tempo exactly as tempo() does, on the same envelope (the
 // drums clip, float32, reflect padding, median aggregation as GTZAN-era code).
-TEST(Rhythm, BeatTrackReportsTheTempoOfTempo) {
+TEST(Rhythm, BeatTrackFromOnsetEstimatesTheSameTempoAsTempo) {
   const Tensor y = load_audio(data_path("audio/drums.wav"), {.dtype = kFloat32});
   const OnsetOptions options = {.stft = {.pad_mode = PadMode::Reflect},
                                 .aggregate = OnsetAggregate::Median};

@@ -334,33 +334,35 @@ TEST(AudioStft, RejectsBadInput) {
 // 17 frames: two full blocks of 8 and one of a single frame.
 TEST(AudioStft, ReduceSpectrogramFramesSeesEachFramesSpectrum) {
   for (const DType dtype : {kFloat32, kFloat64}) {
-    const Tensor y = timbre::testing::random_uniform({16 * 300 + 100}, 4, {.dtype = dtype});
-    const StftOptions options{.n_fft = 256, .hop_length = 300};
-    const int64_t bins = 129;
-    const Tensor reduced =
-        reduce_spectrogram_frames(y, options, 2.0, 3, [&](const double* block, double* out) {
-          for (int64_t f = 0; f < kFrameLanes; ++f) {
-            double total = 0.0;
-            for (int64_t k = 0; k < bins; ++k)
-              total += block[k * kFrameLanes + f];
-            out[0 * kFrameLanes + f] = block[f];
-            out[1 * kFrameLanes + f] = total;
-            out[2 * kFrameLanes + f] = block[(bins - 1) * kFrameLanes + f];
-          }
-        });
-    const Tensor power = spectrogram(y, options, 2.0);
-    ASSERT_EQ(reduced.sizes(), (std::vector<int64_t>{3, 17}));
-    ASSERT_EQ(reduced.dtype(), dtype);
-    const std::vector<double> s = power.to_vector<double>(), r = reduced.to_vector<double>();
-    for (int64_t t = 0; t < 17; ++t) {
-      double total = 0.0;
-      for (int64_t k = 0; k < bins; ++k)
-        total += s[k * 17 + t];
-      // Rounded to the signal's dtype, as the reduction's results are.
-      if (dtype == kFloat32) total = static_cast<float>(total);
-      EXPECT_EQ(r[0 * 17 + t], s[t]) << "frame " << t;
-      EXPECT_EQ(r[1 * 17 + t], total) << "frame " << t;
-      EXPECT_EQ(r[2 * 17 + t], s[(bins - 1) * 17 + t]) << "frame " << t;
+    for (const int64_t n_fft : {256, 200}) {  // 200: not a power of two, one frame at a time
+      const Tensor y = timbre::testing::random_uniform({16 * 300 + 100}, 4, {.dtype = dtype});
+      const StftOptions options{.n_fft = n_fft, .hop_length = 300};
+      const int64_t bins = 1 + n_fft / 2;
+      const Tensor reduced =
+          reduce_spectrogram_frames(y, options, 2.0, 3, [&](const double* block, double* out) {
+            for (int64_t f = 0; f < kFrameLanes; ++f) {
+              double total = 0.0;
+              for (int64_t k = 0; k < bins; ++k)
+                total += block[k * kFrameLanes + f];
+              out[0 * kFrameLanes + f] = block[f];
+              out[1 * kFrameLanes + f] = total;
+              out[2 * kFrameLanes + f] = block[(bins - 1) * kFrameLanes + f];
+            }
+          });
+      const Tensor power = spectrogram(y, options, 2.0);
+      ASSERT_EQ(reduced.sizes(), (std::vector<int64_t>{3, 17}));
+      ASSERT_EQ(reduced.dtype(), dtype);
+      const std::vector<double> s = power.to_vector<double>(), r = reduced.to_vector<double>();
+      for (int64_t t = 0; t < 17; ++t) {
+        double total = 0.0;
+        for (int64_t k = 0; k < bins; ++k)
+          total += s[k * 17 + t];
+        // Rounded to the signal's dtype, as the reduction's results are.
+        if (dtype == kFloat32) total = static_cast<float>(total);
+        EXPECT_EQ(r[0 * 17 + t], s[t]) << "frame " << t;
+        EXPECT_EQ(r[1 * 17 + t], total) << "frame " << t;
+        EXPECT_EQ(r[2 * 17 + t], s[(bins - 1) * 17 + t]) << "frame " << t;
+      }
     }
   }
 }
@@ -374,17 +376,22 @@ TEST(AudioStft, ReduceSpectrogramFramesRejectsBadArguments) {
   EXPECT_ERROR_CONTAINS(reduce_spectrogram_frames(zeros({2, 50}), {}, 2.0, 1, keep_nothing), "1-d");
 }
 
-// numpy.pad(mode='reflect') does not repeat the edge sample, scipy.ndimage's 'reflect' does;
-// both keep mirroring for positions further out than the signal is long.
-TEST(AudioPadding, NumpyAndScipyReflectConventions) {
+// numpy.pad(mode='reflect') mirrors about the edge samples without repeating them, and keeps
+// mirroring for positions further out than the signal is long.
+TEST(AudioPadding, NumpyReflectDoesNotRepeatTheEdgeSample) {
   // [a b c d], positions -6 .. 6: numpy  a b c d c b | a b c d | c b a
-  const std::vector<int64_t> numpy_expected = {0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0};
+  const std::vector<int64_t> expected = {0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0};
   for (int64_t p = -6; p <= 6; ++p)
-    EXPECT_EQ(numpy_reflect_index(p, 4), numpy_expected[p + 6]) << "position " << p;
+    EXPECT_EQ(numpy_reflect_index(p, 4), expected[p + 6]) << "position " << p;
+}
+
+// scipy.ndimage's 'reflect' mirrors about the array's ends, so the edge sample repeats; a
+// one-sample array reads that sample everywhere.
+TEST(AudioPadding, ScipyReflectRepeatsTheEdgeSample) {
   // [a b c], positions -4 .. 6: scipy  c c b a | a b c | c b a a
-  const std::vector<int64_t> scipy_expected = {2, 2, 1, 0, 0, 1, 2, 2, 1, 0, 0};
+  const std::vector<int64_t> expected = {2, 2, 1, 0, 0, 1, 2, 2, 1, 0, 0};
   for (int64_t p = -4; p <= 6; ++p)
-    EXPECT_EQ(scipy_reflect_index(p, 3), scipy_expected[p + 4]) << "position " << p;
+    EXPECT_EQ(scipy_reflect_index(p, 3), expected[p + 4]) << "position " << p;
   EXPECT_EQ(scipy_reflect_index(-1, 1), 0);
   EXPECT_EQ(scipy_reflect_index(5, 1), 0);
 }
