@@ -21,39 +21,6 @@ namespace timbre::audio {
 
 namespace {
 
-// mel[m, t] = sum_k weights[m, k] * S[k, t], skipping the zero weights: each triangle covers only
-// a few dozen of the 1 + n_fft/2 bins, so this is ~20x less work than the dense product.
-// weights: [n_mels, n_bins] (double), S: [n_bins, frames] -> mel: [n_mels, frames]
-template <typename T>
-inline __attribute__((always_inline)) void mel_project_body(const double* weights,
-                                                            const T* spectrogram, T* mel,
-                                                            int64_t n_mels, int64_t n_bins,
-                                                            int64_t frames) {
-  std::vector<double> row(static_cast<size_t>(frames));  // one output row, accumulated in double
-  for (int64_t m = 0; m < n_mels; ++m) {
-    std::fill(row.begin(), row.end(), 0.0);
-    for (int64_t k = 0; k < n_bins; ++k) {
-      const double w = weights[m * n_bins + k];
-      if (w == 0.0) continue;
-      const T* s_row = spectrogram + k * frames;
-      for (int64_t t = 0; t < frames; ++t)
-        row[t] += w * static_cast<double>(s_row[t]);
-    }
-    for (int64_t t = 0; t < frames; ++t)
-      mel[m * frames + t] = static_cast<T>(row[t]);
-  }
-}
-
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): identical sums.
-TIMBRE_AVX2_CLONES void mel_project(const double* weights, const float* spectrogram, float* mel,
-                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
-  mel_project_body(weights, spectrogram, mel, n_mels, n_bins, frames);
-}
-TIMBRE_AVX2_CLONES void mel_project(const double* weights, const double* spectrogram, double* mel,
-                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
-  mel_project_body(weights, spectrogram, mel, n_mels, n_bins, frames);
-}
-
 // The mel filterbank of the STFT's bins (float32 as librosa builds it by default even for float64
 // audio: those values, widened exactly to double, are what librosa multiplies by), and for each
 // band the bins where its triangle is not zero.
@@ -105,19 +72,62 @@ std::shared_ptr<const MelWeights> mel_weights(double sample_rate, int64_t n_fft,
   return cache.emplace(key, std::move(weights)).first->second;
 }
 
-// mel_project for one block of 8 frames (see reduce_spectrogram_frames): the same sums in the
-// same order (bins in increasing order, zero weights skipped), so the same values.
+// One mel band over `columns` spectra: sums[c] += weights[k] * S[k][c] for the band's bins k in
+// increasing order, zero weights skipped (each triangle covers only a few dozen of the
+// 1 + n_fft/2 bins, ~20x less work than the dense product). The one definition of the mel sum,
+// shared by the whole-spectrogram and the block-by-block projections, so both give the same
+// values.
+// weights: [n_bins] (one band's row), S: [n_bins][stride] (its first `columns` columns)
+//   -> sums: [columns], accumulated in double
+template <typename T>
+inline __attribute__((always_inline)) void add_mel_band(const double* weights, int64_t first_bin,
+                                                        int64_t end_bin, const T* spectrum,
+                                                        int64_t stride, int64_t columns,
+                                                        double* sums) {
+  for (int64_t k = first_bin; k < end_bin; ++k) {
+    const double w = weights[k];
+    if (w == 0.0) continue;
+    const T* row = spectrum + k * stride;
+    for (int64_t c = 0; c < columns; ++c)
+      sums[c] += w * static_cast<double>(row[c]);
+  }
+}
+
+// mel[m, t] = sum_k weights[m, k] * S[k, t] (add_mel_band), rounded to T.
+// S: [n_bins, frames] -> mel: [n_mels, frames]
+template <typename T>
+inline __attribute__((always_inline)) void mel_project_body(const MelWeights& mel,
+                                                            const T* spectrogram, T* out,
+                                                            int64_t n_mels, int64_t n_bins,
+                                                            int64_t frames) {
+  std::vector<double> row(static_cast<size_t>(frames));  // one output row, accumulated in double
+  for (int64_t m = 0; m < n_mels; ++m) {
+    std::fill(row.begin(), row.end(), 0.0);
+    add_mel_band(mel.weights.data() + m * n_bins, mel.first_bin[m], mel.end_bin[m], spectrogram,
+                 frames, frames, row.data());
+    for (int64_t t = 0; t < frames; ++t)
+      out[m * frames + t] = static_cast<T>(row[t]);
+  }
+}
+
+// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): identical sums.
+TIMBRE_AVX2_CLONES void mel_project(const MelWeights& mel, const float* spectrogram, float* out,
+                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
+  mel_project_body(mel, spectrogram, out, n_mels, n_bins, frames);
+}
+TIMBRE_AVX2_CLONES void mel_project(const MelWeights& mel, const double* spectrogram, double* out,
+                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
+  mel_project_body(mel, spectrogram, out, n_mels, n_bins, frames);
+}
+
+// The same sums for one block of 8 frames (see reduce_spectrogram_frames).
 // block: [n_bins][8] -> reduced: [n_mels][8]
 TIMBRE_AVX2_CLONES void mel_project_block(const MelWeights& mel, int64_t n_mels, int64_t n_bins,
                                           const double* block, double* reduced) {
   for (int64_t m = 0; m < n_mels; ++m) {
     double sums[kFrameLanes] = {};  // one per frame, in registers
-    for (int64_t k = mel.first_bin[m]; k < mel.end_bin[m]; ++k) {
-      const double w = mel.weights[m * n_bins + k];
-      if (w == 0.0) continue;
-      for (int64_t f = 0; f < kFrameLanes; ++f)
-        sums[f] += w * block[k * kFrameLanes + f];
-    }
+    add_mel_band(mel.weights.data() + m * n_bins, mel.first_bin[m], mel.end_bin[m], block,
+                 kFrameLanes, kFrameLanes, sums);
     for (int64_t f = 0; f < kFrameLanes; ++f)
       reduced[m * kFrameLanes + f] = sums[f];
   }
@@ -140,8 +150,7 @@ Tensor melspectrogram_from_spectrogram(const Tensor& spectrogram, double sample_
   const std::shared_ptr<const MelWeights> weights = mel_weights(sample_rate, n_fft, mel);
   Tensor out = empty({mel.n_mels, frames}, {.dtype = s.dtype()});
   dispatch_floating(s.dtype(), "melspectrogram", [&]<typename T>() {
-    mel_project(weights->weights.data(), s.data_ptr<T>(), out.data_ptr<T>(), mel.n_mels, n_bins,
-                frames);
+    mel_project(*weights, s.data_ptr<T>(), out.data_ptr<T>(), mel.n_mels, n_bins, frames);
   });
   return out;
 }
