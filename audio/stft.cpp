@@ -122,8 +122,9 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
     for (int64_t b = 0; b < block_count; ++b) {
       const int64_t first = b * kFrameLanes;
       const int64_t count = std::min(kFrameLanes, frames - first);
-      // Each frame is read in place from the padded signal; the window multiply happens while
-      // the samples are loaded (no per-frame copy).
+      // For power-of-two sizes each frame is read in place from the padded signal and the
+      // window multiply happens while the samples are loaded (no per-frame copy); the fallback
+      // copies each frame to double first.
       const T* samples = signal + first * hop;
       if (frame_fft_supports(n_fft)) {
         rfft_frames(samples, hop, count, window.data(), n_fft, block_real, block_imag);
