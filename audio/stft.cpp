@@ -44,32 +44,27 @@ std::vector<double> frame_window(int64_t n_fft, int64_t win_length) {
   return window;
 }
 
-// The signal, padded by n_fft/2 on both sides when centering, in its own dtype (the FFT widens
-// float samples to double as it loads them).
-// y: [samples] (any stride) -> [samples + 2*(n_fft/2)] or [samples]
+// Samples begin .. end-1 of the signal as centering pads it (n_fft/2 samples on both sides):
+// position p is sample p - n_fft/2 of y when that lies inside y, else a pad value, zero
+// (Constant) or the mirror image (Reflect, numpy.pad's convention). Without center, position p
+// is sample p.
+// y: [samples] (any stride) -> out: [end - begin]
 template <typename T>
-Tensor padded_signal(const Tensor& y, const StftOptions& options) {
+void copy_padded_range(const Tensor& y, const StftOptions& options, int64_t begin, int64_t end,
+                       T* out) {
   const int64_t samples = y.size(0);
   const int64_t stride = y.stride(0);
   const T* data = y.data_ptr<T>();
   const int64_t pad = options.center ? options.n_fft / 2 : 0;
-  // A tensor for its cached memory (see window_sum_square); 64-byte aligned.
-  Tensor signal = empty({samples + 2 * pad}, {.dtype = dtype_of<T>()});
-  T* values = signal.data_ptr<T>();
-  if (stride == 1) {  // the usual case: one copy
-    std::memcpy(values + pad, data, samples * sizeof(T));
-  } else {
-    for (int64_t p = 0; p < samples; ++p)
-      values[pad + p] = data[p * stride];
-  }
-  // The pads: zeros (Constant) or the mirror image (Reflect).
   const bool reflect = options.pad_mode == PadMode::Reflect;
-  for (int64_t j = 0; j < pad; ++j) {
-    const int64_t before = -pad + j, after = samples + j;
-    values[j] = reflect ? data[numpy_reflect_index(before, samples) * stride] : T(0);
-    values[pad + samples + j] = reflect ? data[numpy_reflect_index(after, samples) * stride] : T(0);
+  for (int64_t p = begin; p < end; ++p) {
+    const int64_t q = p - pad;
+    if (q >= 0 && q < samples) {
+      out[p - begin] = data[q * stride];
+    } else {
+      out[p - begin] = reflect ? data[numpy_reflect_index(q, samples) * stride] : T(0);
+    }
   }
-  return signal;
 }
 
 // The fallback of rfft_frames for sizes it does not handle (not a power of two): the same
@@ -107,8 +102,10 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
   const int64_t hop = options.hop_length;
   const int64_t bins = 1 + n_fft / 2;
   const int64_t frames = stft_frame_count(y.size(0), options);
-  const Tensor signal_tensor = padded_signal<T>(y, options);
-  const T* signal = signal_tensor.data_ptr<T>();
+  const int64_t length = y.size(0);
+  const int64_t pad = options.center ? n_fft / 2 : 0;
+  const bool contiguous = y.stride(0) == 1;
+  const T* data = y.data_ptr<T>();
   const std::vector<double> window = frame_window(n_fft, options.win_length);
 
   const int64_t block_count = (frames + kFrameLanes - 1) / kFrameLanes;
@@ -118,14 +115,26 @@ void for_each_frame_block(const Tensor& y, const StftOptions& options, const Sto
     const Tensor block = empty({2, bins * kFrameLanes}, {.dtype = DType::Float64});
     double* block_real = block.data_ptr<double>();
     double* block_imag = block_real + bins * kFrameLanes;
+    std::vector<T> edge;  // the padded samples of a block that reaches into the pads
 #pragma omp for schedule(static)
     for (int64_t b = 0; b < block_count; ++b) {
       const int64_t first = b * kFrameLanes;
       const int64_t count = std::min(kFrameLanes, frames - first);
-      // For power-of-two sizes each frame is read in place from the padded signal and the
-      // window multiply happens while the samples are loaded (no per-frame copy); the fallback
-      // copies each frame to double first.
-      const T* samples = signal + first * hop;
+      // The block reads positions [first*hop, end) of the padded signal. Where they all lie
+      // inside y (every block but the first and last few), the frames are read in place from y:
+      // no padded copy of the whole signal. Other blocks read a padded copy of their range.
+      const int64_t begin = first * hop, end = (first + count - 1) * hop + n_fft;
+      const T* samples;
+      if (contiguous && begin >= pad && end - pad <= length) {
+        samples = data + (begin - pad);
+      } else {
+        edge.resize(end - begin);
+        copy_padded_range(y, options, begin, end, edge.data());
+        samples = edge.data();
+      }
+      // For power-of-two sizes each frame is read in place and the window multiply happens
+      // while the samples are loaded (no per-frame copy); the fallback copies each frame to
+      // double first.
       if (frame_fft_supports(n_fft)) {
         rfft_frames(samples, hop, count, window.data(), n_fft, block_real, block_imag);
       } else {
@@ -157,11 +166,16 @@ inline __attribute__((always_inline)) void store_block_body(const In* block, int
       __builtin_prefetch(row + kPrefetchRows * frames, 1);
       __builtin_prefetch(row + kPrefetchRows * frames + count - 1, 1);
     }
-    if (count == kFrameLanes) {  // a constant size: vector conversions and stores
-      T rounded[kFrameLanes];
-      for (int64_t f = 0; f < kFrameLanes; ++f)
-        rounded[f] = static_cast<T>(values[f]);
-      std::memcpy(row, rounded, sizeof(rounded));
+    if (count == kFrameLanes) {
+      // One vector load, conversion and store. (Through an array of 8 T, GCC stored the
+      // converted values to the stack and reassembled them 8 bytes at a time: half the time of
+      // an STFT's stores, measured.)
+      typedef In Block __attribute__((vector_size(kFrameLanes * sizeof(In))));
+      typedef T Row __attribute__((vector_size(kFrameLanes * sizeof(T))));
+      Block in;
+      std::memcpy(&in, values, sizeof(in));
+      const Row rounded = __builtin_convertvector(in, Row);
+      std::memcpy(row, &rounded, sizeof(rounded));
     } else {
       for (int64_t f = 0; f < count; ++f)
         row[f] = static_cast<T>(values[f]);
