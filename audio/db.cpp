@@ -7,8 +7,14 @@
 #include "audio/db.h"
 
 #include <algorithm>
+#include <bit>
+#include <cfloat>
 #include <cmath>
+#include <cstdint>
+#include <numbers>
 #include <vector>
+
+#include "audio/target_clones.h"
 
 namespace timbre::audio {
 
@@ -24,6 +30,63 @@ void check_db_arguments(const Tensor& S, double amin, std::optional<double> top_
                top_db.value_or(0.0));
 }
 
+// out[i] = log10(values[i]) evaluated in double and rounded to float once: for every float (all
+// 2^32 bit patterns were checked) the same value as static_cast<float>(std::log10(double(x))),
+// so correctly rounded wherever the double log10 is. Written without calls or branches so that
+// it vectorises (4 or 8 values per instruction), where the C library's log10f is one call per
+// value: a float spectrogram's dB conversion was three times slower through it. glibc's log10f
+// is not correctly rounded: it differs from this in the last bit of about 0.7 % of the values
+// (numpy calls it, so float32 dB values can differ from librosa's by one unit in the last place).
+//
+// x = 2^e * m with m in [1, 2) read from the bits, moved to [sqrt(1/2), sqrt(2)) (halved, e + 1)
+// so that |f| <= 0.172 below; then, with f = (m - 1) / (m + 1),
+//   ln(m) = 2 (f + f^3/3 + f^5/5 + ...),  9 terms: the first left out is below 1e-15 relative,
+//   log10(x) = e log10(2) + ln(m) / ln(10),
+// with log10(2) split in two parts so that e times the first is exact. Zero, subnormal, infinite,
+// negative and NaN inputs have no such e and m; they go through std::log10 in double.
+// Requires: values and out do not overlap (the special inputs are read again at the end).
+// values: [count] -> out: [count]
+TIMBRE_AVX2_CLONES void log10_of_floats(const float* values, int64_t count, float* out) {
+  constexpr double kLog10Of2High = 0x1.34413509f78p-2;    // log10(2) to 44 bits: e * it is exact
+  constexpr double kLog10Of2Low = 0x1.fef311f12b358p-46;  // log10(2) - kLog10Of2High
+  constexpr double kLog10OfE = 0x1.bcb7b1526e50ep-2;      // 1 / ln(10)
+  int32_t special = 0;                                    // an input outside [FLT_MIN, FLT_MAX]
+  for (int64_t i = 0; i < count; ++i) {
+    const float x = values[i];
+    const uint32_t bits = std::bit_cast<uint32_t>(x);
+    const int32_t exponent = static_cast<int32_t>(bits >> 23) - 127;
+    const double mantissa = std::bit_cast<float>((bits & 0x007fffffu) | 0x3f800000u);  // [1, 2)
+    const int32_t halve = mantissa > std::numbers::sqrt2;
+    const double m = halve ? 0.5 * mantissa : mantissa;
+    const double e = static_cast<double>(exponent + halve);
+    const double f = (m - 1.0) / (m + 1.0);
+    const double f2 = f * f;
+    // 1 + f2/3 + f2^2/5 + ... + f2^8/17, by Horner's rule.
+    double series = 1.0 / 17;
+    for (const double odd : {15.0, 13.0, 11.0, 9.0, 7.0, 5.0, 3.0, 1.0})
+      series = series * f2 + 1.0 / odd;
+    const double ln_m = 2.0 * f * series;
+    out[i] = static_cast<float>(e * kLog10Of2High + (e * kLog10Of2Low + ln_m * kLog10OfE));
+    special |= static_cast<int32_t>(!(x >= FLT_MIN && x <= FLT_MAX));
+  }
+  if (special) {
+    for (int64_t i = 0; i < count; ++i) {
+      const float x = values[i];
+      if (!(x >= FLT_MIN && x <= FLT_MAX)) out[i] = static_cast<float>(std::log10(double{x}));
+    }
+  }
+}
+
+// log10 of each value: float through log10_of_floats, double through std::log10.
+// values: [count] -> out: [count], not overlapping
+void log10_of_values(const float* values, int64_t count, float* out) {
+  log10_of_floats(values, count, out);
+}
+void log10_of_values(const double* values, int64_t count, double* out) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = std::log10(values[i]);
+}
+
 // power: [count] values of S's shape -> dB tensor of `sizes`.
 //   dB = 10*log10(max(amin, power)) - 10*log10(max(amin, reference)), clipped below at
 //   max(dB) - top_db.
@@ -36,9 +99,20 @@ Tensor power_values_to_db(const std::vector<T>& power, const Shape& sizes, doubl
   Tensor result = empty(sizes, {.dtype = dtype_of<T>()});
   T* out = result.data_ptr<T>();
   const int64_t count = static_cast<int64_t>(power.size());
+  // Chunks of 16384 values spread over the threads: each takes max(amin, power) in T, its log10
+  // (log10_of_values), then 10 * that - reference, each step rounded to T as numpy rounds it.
+  constexpr int64_t kChunk = 16384;
 #pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < count; ++i) {
-    out[i] = T(10) * std::log10(std::max(amin_cast, power[i])) - reference_db_cast;
+  for (int64_t start = 0; start < count; start += kChunk) {
+    const int64_t size = std::min(kChunk, count - start);
+    thread_local std::vector<T> clamped;
+    clamped.resize(size);
+    for (int64_t i = 0; i < size; ++i)
+      clamped[i] = std::max(amin_cast, power[start + i]);
+    T* chunk = out + start;
+    log10_of_values(clamped.data(), size, chunk);
+    for (int64_t i = 0; i < size; ++i)
+      chunk[i] = T(10) * chunk[i] - reference_db_cast;
   }
   if (top_db.has_value()) {
     T largest = out[0];

@@ -255,6 +255,28 @@ void magnitudes(const double* real, const double* imag, int64_t count, double* o
   magnitudes_body(real, imag, count, out);
 }
 
+// values[i] = values[i] * values[i] in T (numpy's ** 2 is a multiplication). Compiled for AVX2
+// and baseline x86-64 (audio/target_clones.h).
+// values: [count] in place
+template <typename T>
+inline __attribute__((always_inline)) void square_in_place_body(T* values, int64_t count) {
+  for (int64_t i = 0; i < count; ++i)
+    values[i] = values[i] * values[i];
+}
+TIMBRE_AVX2_CLONES void square_in_place(float* values, int64_t count) {
+  square_in_place_body(values, count);
+}
+TIMBRE_AVX2_CLONES void square_in_place(double* values, int64_t count) {
+  square_in_place_body(values, count);
+}
+
+// out[i] = values[i] widened to double (exact). Compiled for AVX2 and baseline x86-64.
+// values: [count] -> out: [count]
+TIMBRE_AVX2_CLONES void widen_to_double(const float* values, int64_t count, double* out) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = static_cast<double>(values[i]);
+}
+
 // |S|^power of one block in T: |S| first (from the parts rounded to T, as stft() stores them),
 // then raised in T, as librosa's _spectrogram; power 2 squares exactly (numpy's ** 2 is a
 // multiplication), other powers go through std::pow in double.
@@ -265,8 +287,7 @@ void power_of_block(const double* block_real, const double* block_imag, int64_t 
   // One contiguous loop per power, so that each vectorises.
   magnitudes(block_real, block_imag, count, values);
   if (power == 2.0) {
-    for (int64_t i = 0; i < count; ++i)
-      values[i] = values[i] * values[i];
+    square_in_place(values, count);
   } else if (power != 1.0) {
     for (int64_t i = 0; i < count; ++i)
       values[i] = static_cast<T>(std::pow(static_cast<double>(values[i]), power));
@@ -310,6 +331,7 @@ Tensor spectrogram_typed(const Tensor& y, const StftOptions& options, double pow
 template <typename T>
 Tensor reduce_spectrogram_frames_typed(const Tensor& y, const StftOptions& options, double power,
                                        int64_t rows, const SpectrogramFrameReduction& reduce) {
+  const int64_t bins = 1 + options.n_fft / 2;
   const int64_t frames = stft_frame_count(y.size(0), options);
   Tensor result = empty({rows, frames}, {.dtype = dtype_of<T>()});
   T* out = result.data_ptr<T>();
@@ -319,8 +341,9 @@ Tensor reduce_spectrogram_frames_typed(const Tensor& y, const StftOptions& optio
     const double* block = nullptr;
     if constexpr (std::is_same_v<T, double>) {
       block = values;
-    } else {  // float -> double is exact
-      widened.assign(values, values + (1 + options.n_fft / 2) * kFrameLanes);
+    } else {
+      widened.resize(bins * kFrameLanes);
+      widen_to_double(values, bins * kFrameLanes, widened.data());
       block = widened.data();
     }
     reduce(block, reduced.data());

@@ -16,6 +16,7 @@
 //     ~1e-7 relative: 20*log10(1 + 1e-7) = 1e-6 dB, plus the float32 rounding of ~80 dB values,
 //     8 ulp * 80 dB * 6e-8 = 4e-5 dB).
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -617,6 +618,34 @@ TEST(AudioDb, AmplitudeToDbIsTwentyLog10) {
   const Tensor single = from_vector(std::vector<float>{0.5f, 2.0f}, {2});
   EXPECT_EQ(amplitude_to_db(single).dtype(), kFloat32);
   EXPECT_NEAR(amplitude_to_db(single).at({0}), 20.0 * std::log10(0.5), 1e-5);
+}
+
+// float32 dB values take log10 in double, rounded to float once (audio/db.cpp checks every one of
+// the 2^32 floats offline; here a spread of 2^20 bit patterns over all positive floats, from
+// subnormals to infinity, plus zero and NaN).
+TEST(AudioDb, Float32Log10IsTheDoubleLog10RoundedOnce) {
+  std::vector<float> values;
+  for (uint32_t bits = 1; bits < 0x7f800000u; bits += 2039)
+    values.push_back(std::bit_cast<float>(bits));
+  values.push_back(std::numeric_limits<float>::infinity());
+  values.push_back(0.0f);
+  values.push_back(std::numeric_limits<float>::quiet_NaN());
+  const int64_t count = static_cast<int64_t>(values.size());
+  // amin: the smallest subnormal, so only zero is raised to it; ref 1: a reference of 0 dB.
+  const double amin = std::numeric_limits<float>::denorm_min();
+  const std::vector<float> db =
+      power_to_db(from_vector(values, {count}), 1.0, amin, std::nullopt).to_vector<float>();
+  int64_t differences = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    const float clamped = std::max(static_cast<float>(amin), values[i]);  // NaN: amin, as numpy
+    const float expected = 10.0f * static_cast<float>(std::log10(double{clamped})) - 0.0f;
+    if (std::bit_cast<uint32_t>(db[i]) != std::bit_cast<uint32_t>(expected)) {
+      if (++differences <= 5)
+        ADD_FAILURE() << "power_to_db of " << values[i] << ": " << db[i] << ", expected "
+                      << expected;
+    }
+  }
+  EXPECT_EQ(differences, 0) << "of " << count << " values";
 }
 
 }  // namespace
