@@ -46,7 +46,7 @@ void check_db_arguments(const Tensor& S, double amin, std::optional<double> top_
 // negative and NaN inputs have no such e and m; they go through std::log10 in double.
 // Requires: values and out do not overlap (the special inputs are read again at the end).
 // values: [count] -> out: [count]
-TIMBRE_AVX2_CLONES void log10_of_floats(const float* values, int64_t count, float* out) {
+TIMBRE_AVX512_AVX2_CLONES void log10_of_floats(const float* values, int64_t count, float* out) {
   constexpr double kLog10Of2High = 0x1.34413509f78p-2;    // log10(2) to 44 bits: e * it is exact
   constexpr double kLog10Of2Low = 0x1.fef311f12b358p-46;  // log10(2) - kLog10Of2High
   constexpr double kLog10OfE = 0x1.bcb7b1526e50ep-2;      // 1 / ln(10)

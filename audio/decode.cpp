@@ -125,12 +125,12 @@ inline __attribute__((always_inline)) void scale_pcm16_body(const int16_t* sampl
   for (int64_t i = 0; i < count; ++i)
     out[i] = static_cast<T>(samples[i]) * scale;
 }
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): with AVX2 one instruction
+// Compiled for AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h): with AVX2 one instruction
 // widens 8 samples to 32-bit integers, where SSE2 needs an unpack and a shift per 4.
-TIMBRE_AVX2_CLONES void scale_pcm16(const int16_t* samples, int64_t count, float* out) {
+TIMBRE_AVX512_AVX2_CLONES void scale_pcm16(const int16_t* samples, int64_t count, float* out) {
   scale_pcm16_body(samples, count, out);
 }
-TIMBRE_AVX2_CLONES void scale_pcm16(const int16_t* samples, int64_t count, double* out) {
+TIMBRE_AVX512_AVX2_CLONES void scale_pcm16(const int16_t* samples, int64_t count, double* out) {
   scale_pcm16_body(samples, count, out);
 }
 

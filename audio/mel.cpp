@@ -110,20 +110,23 @@ inline __attribute__((always_inline)) void mel_project_body(const MelWeights& me
   }
 }
 
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): identical sums.
-TIMBRE_AVX2_CLONES void mel_project(const MelWeights& mel, const float* spectrogram, float* out,
-                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
+// Compiled for AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h): identical sums.
+TIMBRE_AVX512_AVX2_CLONES void mel_project(const MelWeights& mel, const float* spectrogram,
+                                           float* out, int64_t n_mels, int64_t n_bins,
+                                           int64_t frames) {
   mel_project_body(mel, spectrogram, out, n_mels, n_bins, frames);
 }
-TIMBRE_AVX2_CLONES void mel_project(const MelWeights& mel, const double* spectrogram, double* out,
-                                    int64_t n_mels, int64_t n_bins, int64_t frames) {
+TIMBRE_AVX512_AVX2_CLONES void mel_project(const MelWeights& mel, const double* spectrogram,
+                                           double* out, int64_t n_mels, int64_t n_bins,
+                                           int64_t frames) {
   mel_project_body(mel, spectrogram, out, n_mels, n_bins, frames);
 }
 
 // The same sums for one block of 8 frames (see reduce_spectrogram_frames).
 // block: [n_bins][8] -> reduced: [n_mels][8]
-TIMBRE_AVX2_CLONES void mel_project_block(const MelWeights& mel, int64_t n_mels, int64_t n_bins,
-                                          const double* block, double* reduced) {
+TIMBRE_AVX512_AVX2_CLONES void mel_project_block(const MelWeights& mel, int64_t n_mels,
+                                                 int64_t n_bins, const double* block,
+                                                 double* reduced) {
   for (int64_t m = 0; m < n_mels; ++m) {
     double sums[kFrameLanes] = {};  // one per frame, in registers
     add_mel_band(mel.weights.data() + m * n_bins, mel.first_bin[m], mel.end_bin[m], block,

@@ -56,14 +56,16 @@ inline __attribute__((always_inline)) void project_pass(const double* weights, c
   }
 }
 
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h).
+// Compiled for AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h).
 
-TIMBRE_AVX2_CLONES void project_pass_float(const double* weights, const float* x, int64_t n_in,
-                                           int64_t frames, int rows, float* out) {
+TIMBRE_AVX512_AVX2_CLONES void project_pass_float(const double* weights, const float* x,
+                                                  int64_t n_in, int64_t frames, int rows,
+                                                  float* out) {
   project_pass(weights, x, n_in, frames, rows, out);
 }
-TIMBRE_AVX2_CLONES void project_pass_double(const double* weights, const double* x, int64_t n_in,
-                                            int64_t frames, int rows, double* out) {
+TIMBRE_AVX512_AVX2_CLONES void project_pass_double(const double* weights, const double* x,
+                                                   int64_t n_in, int64_t frames, int rows,
+                                                   double* out) {
   project_pass(weights, x, n_in, frames, rows, out);
 }
 

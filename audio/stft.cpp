@@ -182,18 +182,18 @@ inline __attribute__((always_inline)) void store_block_body(const In* block, int
     }
   }
 }
-// Compiled for AVX2 and baseline x86-64 (audio/target_clones.h): with AVX2, one block row is
-// two 4-double conversions and one 32-byte store. Rounding is the same in every version.
-TIMBRE_AVX2_CLONES void store_block(const double* block, int64_t bins, int64_t frames,
-                                    int64_t first, int64_t count, float* out) {
+// Compiled for AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h): with AVX2, one block row
+// is two 4-double conversions and one 32-byte store. Rounding is the same in every version.
+TIMBRE_AVX512_AVX2_CLONES void store_block(const double* block, int64_t bins, int64_t frames,
+                                           int64_t first, int64_t count, float* out) {
   store_block_body(block, bins, frames, first, count, out);
 }
-TIMBRE_AVX2_CLONES void store_block(const double* block, int64_t bins, int64_t frames,
-                                    int64_t first, int64_t count, double* out) {
+TIMBRE_AVX512_AVX2_CLONES void store_block(const double* block, int64_t bins, int64_t frames,
+                                           int64_t first, int64_t count, double* out) {
   store_block_body(block, bins, frames, first, count, out);
 }
-TIMBRE_AVX2_CLONES void store_block(const float* block, int64_t bins, int64_t frames, int64_t first,
-                                    int64_t count, float* out) {
+TIMBRE_AVX512_AVX2_CLONES void store_block(const float* block, int64_t bins, int64_t frames,
+                                           int64_t first, int64_t count, float* out) {
   store_block_body(block, bins, frames, first, count, out);
 }
 
@@ -240,15 +240,15 @@ inline __attribute__((always_inline)) void magnitudes_body(const In* real, const
   for (int64_t i = 0; i < count; ++i)
     out[i] = magnitude_of(static_cast<T>(real[i]), static_cast<T>(imag[i]));
 }
-// float: compiled for AVX2 and baseline x86-64 (audio/target_clones.h), 4 double square roots
-// per instruction where the CPU has AVX2; IEEE square roots, identical results. double: hypot is
-// a library call, nothing to vectorise.
-TIMBRE_AVX2_CLONES void magnitudes(const double* real, const double* imag, int64_t count,
-                                   float* out) {
+// float: compiled for AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h), 4 double square
+// roots per instruction where the CPU has AVX2; IEEE square roots, identical results. double: hypot
+// is a library call, nothing to vectorise.
+TIMBRE_AVX512_AVX2_CLONES void magnitudes(const double* real, const double* imag, int64_t count,
+                                          float* out) {
   magnitudes_body(real, imag, count, out);
 }
-TIMBRE_AVX2_CLONES void magnitudes(const float* real, const float* imag, int64_t count,
-                                   float* out) {
+TIMBRE_AVX512_AVX2_CLONES void magnitudes(const float* real, const float* imag, int64_t count,
+                                          float* out) {
   magnitudes_body(real, imag, count, out);
 }
 void magnitudes(const double* real, const double* imag, int64_t count, double* out) {
@@ -256,23 +256,23 @@ void magnitudes(const double* real, const double* imag, int64_t count, double* o
 }
 
 // values[i] = values[i] * values[i] in T (numpy's ** 2 is a multiplication). Compiled for AVX2
-// and baseline x86-64 (audio/target_clones.h).
+// and baseline x86-64, and AVX-512 (audio/target_clones.h).
 // values: [count] in place
 template <typename T>
 inline __attribute__((always_inline)) void square_in_place_body(T* values, int64_t count) {
   for (int64_t i = 0; i < count; ++i)
     values[i] = values[i] * values[i];
 }
-TIMBRE_AVX2_CLONES void square_in_place(float* values, int64_t count) {
+TIMBRE_AVX512_AVX2_CLONES void square_in_place(float* values, int64_t count) {
   square_in_place_body(values, count);
 }
-TIMBRE_AVX2_CLONES void square_in_place(double* values, int64_t count) {
+TIMBRE_AVX512_AVX2_CLONES void square_in_place(double* values, int64_t count) {
   square_in_place_body(values, count);
 }
 
-// out[i] = values[i] widened to double (exact). Compiled for AVX2 and baseline x86-64.
+// out[i] = values[i] widened to double (exact). Compiled for AVX-512, AVX2 and baseline x86-64.
 // values: [count] -> out: [count]
-TIMBRE_AVX2_CLONES void widen_to_double(const float* values, int64_t count, double* out) {
+TIMBRE_AVX512_AVX2_CLONES void widen_to_double(const float* values, int64_t count, double* out) {
   for (int64_t i = 0; i < count; ++i)
     out[i] = static_cast<double>(values[i]);
 }
