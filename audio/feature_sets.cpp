@@ -118,24 +118,27 @@ MeanVariance mean_and_variance(const T* values, int64_t count) {
   return {mean, (0.0 + squared_deviations) / n};
 }
 
-// The same for a whole tensor, read in row-major order (no copy).
+// The same for each of `runs` consecutive runs of n values of a contiguous tensor (its rows when
+// it is a [runs, n] matrix). values: [runs * n] -> [runs]
+std::vector<MeanVariance> mean_and_variance_of_runs(const Tensor& values, int64_t runs, int64_t n) {
+  return dispatch_floating(values.dtype(), "mean_and_variance", [&]<typename T>() {
+    std::vector<MeanVariance> statistics;
+    for (int64_t r = 0; r < runs; ++r)
+      statistics.push_back(mean_and_variance(values.data_ptr<T>() + r * n, n));
+    return statistics;
+  });
+}
+
+// The same for a whole tensor, read in row-major order (no copy when contiguous).
 MeanVariance mean_and_variance(const Tensor& feature) {
   const Tensor values = kernels::contiguous(feature);
-  return dispatch_floating(values.dtype(), "mean_and_variance", [&]<typename T>() {
-    return mean_and_variance(values.data_ptr<T>(), values.numel());
-  });
+  return mean_and_variance_of_runs(values, 1, values.numel()).front();
 }
 
 // The same for each row of a matrix. matrix: [rows, n] -> [rows]
 std::vector<MeanVariance> mean_and_variance_of_rows(const Tensor& matrix) {
   const Tensor values = kernels::contiguous(matrix);
-  const int64_t rows = values.size(0), n = values.size(1);
-  return dispatch_floating(values.dtype(), "mean_and_variance", [&]<typename T>() {
-    std::vector<MeanVariance> statistics;
-    for (int64_t r = 0; r < rows; ++r)
-      statistics.push_back(mean_and_variance(values.data_ptr<T>() + r * n, n));
-    return statistics;
-  });
+  return mean_and_variance_of_runs(values, values.size(0), values.size(1));
 }
 
 // Checks the signal both feature sets take.

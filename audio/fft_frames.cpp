@@ -363,23 +363,20 @@ __attribute__((target("avx2"))) void irfft_frames_avx2(const double* in_real, co
 }
 #endif
 
-// The kernels of one instruction set.
+// The kernels of one instruction set: the one place that maps a FrameKernel to code.
 template <typename Sample>
-RfftKernel<Sample> rfft_kernel_of(FrameKernel kernel) {
+struct KernelPair {
+  RfftKernel<Sample> rfft;
+  IrfftKernel irfft;
+};
+template <typename Sample>
+KernelPair<Sample> kernels_of(FrameKernel kernel) {
 #ifdef TIMBRE_HAVE_FRAME_TARGETS
-  if (kernel == FrameKernel::Avx512) return rfft_frames_avx512<Sample>;
-  if (kernel == FrameKernel::Avx2) return rfft_frames_avx2<Sample>;
+  if (kernel == FrameKernel::Avx512) return {rfft_frames_avx512<Sample>, irfft_frames_avx512};
+  if (kernel == FrameKernel::Avx2) return {rfft_frames_avx2<Sample>, irfft_frames_avx2};
 #endif
   (void)kernel;
-  return rfft_frames_baseline<Sample>;
-}
-IrfftKernel irfft_kernel_of(FrameKernel kernel) {
-#ifdef TIMBRE_HAVE_FRAME_TARGETS
-  if (kernel == FrameKernel::Avx512) return irfft_frames_avx512;
-  if (kernel == FrameKernel::Avx2) return irfft_frames_avx2;
-#endif
-  (void)kernel;
-  return irfft_frames_baseline;
+  return {rfft_frames_baseline<Sample>, irfft_frames_baseline};
 }
 
 void check_aligned(const void* pointer, const char* op, const char* name) {
@@ -443,7 +440,7 @@ void rfft_frames_checked(const Sample* signal, int64_t hop, int64_t count, const
   TIMBRE_CHECK(!kernel || frame_kernel_runs_here(*kernel), "rfft_frames: this CPU cannot run the ",
                frame_kernel_name(kernel.value_or(FrameKernel::Baseline)), " kernel");
   const FrameKernel chosen = kernel.value_or(frame_kernel());
-  rfft_kernel_of<Sample>(chosen)(signal, hop, count, window, n, out_real, out_imag);
+  kernels_of<Sample>(chosen).rfft(signal, hop, count, window, n, out_real, out_imag);
 }
 
 }  // namespace
@@ -468,7 +465,7 @@ void irfft_frames(const double* in_real, const double* in_imag, int64_t n, doubl
   TIMBRE_CHECK(!kernel || frame_kernel_runs_here(*kernel), "irfft_frames: this CPU cannot run the ",
                frame_kernel_name(kernel.value_or(FrameKernel::Baseline)), " kernel");
   const FrameKernel chosen = kernel.value_or(frame_kernel());
-  irfft_kernel_of(chosen)(in_real, in_imag, n, output);
+  kernels_of<double>(chosen).irfft(in_real, in_imag, n, output);
 }
 
 }  // namespace timbre::audio

@@ -149,19 +149,11 @@ Tensor softmask(const Tensor& X, const Tensor& X_ref, double power, bool split_z
   });
 }
 
-HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double power,
-                double margin) {
-  check_spectrum(spectrum);
-  // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
-  // (magnitude() takes contiguous parts; the spectrum may be a view.)
-  const Tensor magnitude_tensor =
-      magnitude({kernels::contiguous(spectrum.real), kernels::contiguous(spectrum.imag)});
-  return hpss(spectrum, magnitude_tensor, kernel_size, power, margin);
-}
-
-HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magnitude,
-                int64_t kernel_size, double power, double margin) {
-  check_spectrum(spectrum);
+// Both public hpss: the separation itself, once spectrum_magnitude is checked to match the
+// (already checked) spectrum.
+static HpssResult hpss_of_checked_spectrum(const ComplexSpectrogram& spectrum,
+                                           const Tensor& spectrum_magnitude, int64_t kernel_size,
+                                           double power, double margin) {
   TIMBRE_CHECK(spectrum_magnitude.defined() &&
                    spectrum_magnitude.sizes() == spectrum.real.sizes() &&
                    spectrum_magnitude.dtype() == spectrum.real.dtype() &&
@@ -207,6 +199,22 @@ HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magni
     }
     return result;
   });
+}
+
+HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double power,
+                double margin) {
+  check_spectrum(spectrum);
+  // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
+  // (magnitude() takes contiguous parts; the spectrum may be a view.)
+  const Tensor magnitude_tensor =
+      magnitude({kernels::contiguous(spectrum.real), kernels::contiguous(spectrum.imag)});
+  return hpss_of_checked_spectrum(spectrum, magnitude_tensor, kernel_size, power, margin);
+}
+
+HpssResult hpss(const ComplexSpectrogram& spectrum, const Tensor& spectrum_magnitude,
+                int64_t kernel_size, double power, double margin) {
+  check_spectrum(spectrum);
+  return hpss_of_checked_spectrum(spectrum, spectrum_magnitude, kernel_size, power, margin);
 }
 
 std::pair<Tensor, Tensor> hpss_waveforms(const Tensor& y, const StftOptions& stft_options,
