@@ -34,9 +34,10 @@ void check_db_arguments(const Tensor& S, double amin, std::optional<double> top_
 // 2^32 bit patterns were checked) the same value as static_cast<float>(std::log10(double(x))),
 // so correctly rounded wherever the double log10 is. Written without calls or branches so that
 // it vectorises (4 or 8 values per instruction), where the C library's log10f is one call per
-// value: a float spectrogram's dB conversion was three times slower through it. glibc's log10f
-// is not correctly rounded: it differs from this in the last bit of about 0.7 % of the values
-// (numpy calls it, so float32 dB values can differ from librosa's by one unit in the last place).
+// value: a float spectrogram's dB conversion was three times slower through it. Neither glibc's
+// log10f nor the SIMD routine numpy uses on AVX-512 CPUs is correctly rounded (about 11 % of
+// the values 1 ulp off, and up to 2 ulp off), so float32 dB values can differ from librosa's in
+// the last bits whichever log10 is used (docs/audio.md, "Decibels").
 //
 // x = 2^e * m with m in [1, 2) read from the bits, moved to [sqrt(1/2), sqrt(2)) (halved, e + 1)
 // so that |f| <= 0.172 below; then, with f = (m - 1) / (m + 1),
