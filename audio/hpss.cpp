@@ -204,7 +204,7 @@ static HpssResult hpss_of_checked_spectrum(const ComplexSpectrogram& spectrum,
 HpssResult hpss(const ComplexSpectrogram& spectrum, int64_t kernel_size, double power,
                 double margin) {
   check_spectrum(spectrum);
-  // librosa.magphase: magnitude |S| (hypot in T). S: [bins, frames] -> magnitude: [bins, frames]
+  // librosa.magphase: magnitude |S| (magnitude(), numpy's abs). S: [bins, frames] -> [bins, frames]
   // (magnitude() takes contiguous parts; the spectrum may be a view.)
   const Tensor magnitude_tensor =
       magnitude({kernels::contiguous(spectrum.real), kernels::contiguous(spectrum.imag)});

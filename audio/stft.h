@@ -68,7 +68,9 @@ int64_t stft_frame_count(int64_t samples, const StftOptions& options = {});
 //           result to complex64), so results agree with librosa to float32 rounding.
 ComplexSpectrogram stft(const Tensor& y, const StftOptions& options = {});
 
-// |S| elementwise: sqrt(real^2 + imag^2), computed without overflow (std::hypot).
+// |S| elementwise: sqrt(real^2 + imag^2) without overflow, in the parts' dtype, as numpy's abs
+// computes it on CPUs with AVX-512F (where librosa's goldens were made): larger part times
+// sqrt(fma(ratio, ratio, 1)), ratio = smaller / larger part (audio/stft.cpp).
 // real, imag: [bins, frames] -> [bins, frames], same dtype.
 // Requires: real and imag defined with equal shapes and dtypes (float32 or float64).
 Tensor magnitude(const ComplexSpectrogram& spectrum);

@@ -9,6 +9,9 @@
 //                           instruction). AVX-512F has fused multiply-add, so only in files that
 //                           audio/CMakeLists.txt compiles with -ffp-contract=off (or in code
 //                           with no a*b + c to fuse).
+//   TIMBRE_AVX512_FMA_CLONES  AVX-512F, FMA (with AVX: 8 floats / 4 doubles) and baseline: for
+//                           code that calls std::fma, one instruction in the first two and a
+//                           library call (same values) in the last.
 //
 // Put it on a non-template function (GCC clones those only) that calls always-inlined code, so
 // that the inlined code is compiled for each instruction set. AVX2 and AVX do not enable FMA;
@@ -21,8 +24,10 @@
 #define TIMBRE_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
 #define TIMBRE_AVX_AVX2_CLONES __attribute__((target_clones("avx2", "avx", "default")))
 #define TIMBRE_AVX512_AVX2_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define TIMBRE_AVX512_FMA_CLONES __attribute__((target_clones("avx512f", "fma", "default")))
 #else
 #define TIMBRE_AVX2_CLONES
 #define TIMBRE_AVX_AVX2_CLONES
 #define TIMBRE_AVX512_AVX2_CLONES
+#define TIMBRE_AVX512_FMA_CLONES
 #endif
