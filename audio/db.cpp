@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -31,13 +32,14 @@ void check_db_arguments(const Tensor& S, double amin, std::optional<double> top_
 }
 
 // out[i] = log10(values[i]) evaluated in double and rounded to float once: for every float (all
-// 2^32 bit patterns were checked) the same value as static_cast<float>(std::log10(double(x))),
-// so correctly rounded wherever the double log10 is. Written without calls or branches so that
-// it vectorises (4 or 8 values per instruction), where the C library's log10f is one call per
-// value: a float spectrogram's dB conversion was three times slower through it. Neither glibc's
-// log10f nor the SIMD routine numpy uses on AVX-512 CPUs is correctly rounded (about 11 % of
-// the values 1 ulp off, and up to 2 ulp off), so float32 dB values can differ from librosa's in
-// the last bits whichever log10 is used (docs/audio.md, "Decibels").
+// 2^32 bit patterns were checked, for the AVX-512, AVX2 and baseline builds) the same value as
+// static_cast<float>(std::log10(double(x))), so correctly rounded wherever the double log10 is.
+// Written without calls or branches so that it vectorises (4, 8 or 16 values per instruction),
+// where the C library's log10f is one call per value: a float spectrogram's dB conversion was
+// three times slower through it. Neither glibc's log10f nor the SIMD routine numpy uses on
+// AVX-512 CPUs is correctly rounded (about 11 % of the values 1 ulp off, and up to 2 ulp off),
+// so float32 dB values can differ from librosa's in the last bits whichever log10 is used
+// (docs/audio.md, "Decibels").
 //
 // x = 2^e * m with m in [1, 2) read from the bits, moved to [sqrt(1/2), sqrt(2)) (halved, e + 1)
 // so that |f| <= 0.172 below; then, with f = (m - 1) / (m + 1),
@@ -48,7 +50,7 @@ void check_db_arguments(const Tensor& S, double amin, std::optional<double> top_
 // Requires: values and out do not overlap (the special inputs are read again at the end).
 // values: [count] -> out: [count]
 TIMBRE_AVX512_AVX2_CLONES void log10_of_floats(const float* values, int64_t count, float* out) {
-  constexpr double kLog10Of2High = 0x1.34413509f78p-2;    // log10(2) to 44 bits: e * it is exact
+  constexpr double kLog10Of2High = 0x1.34413509f78p-2;    // log10(2) to 42 bits: e * it is exact
   constexpr double kLog10Of2Low = 0x1.fef311f12b358p-46;  // log10(2) - kLog10Of2High
   constexpr double kLog10OfE = 0x1.bcb7b1526e50ep-2;      // 1 / ln(10)
   int32_t special = 0;                                    // an input outside [FLT_MIN, FLT_MAX]
@@ -88,13 +90,21 @@ void log10_of_values(const double* values, int64_t count, double* out) {
     out[i] = std::log10(values[i]);
 }
 
+// max(a, b) as numpy.maximum: NaN if either is NaN (std::max returns a when b is NaN).
+template <typename T>
+T numpy_maximum(T a, T b) {
+  return (a != a || b != b) ? std::numeric_limits<T>::quiet_NaN() : std::max(a, b);
+}
+
 // power: [count] values of S's shape -> dB tensor of `sizes`.
 //   dB = 10*log10(max(amin, power)) - 10*log10(max(amin, reference)), clipped below at
 //   max(dB) - top_db.
+// NaNs propagate as in numpy: a NaN power gives a NaN cell; a NaN reference, or a NaN cell when
+// top_db is given (the largest value is then NaN), makes every cell NaN.
 template <typename T>
 Tensor power_values_to_db(const std::vector<T>& power, const Shape& sizes, double reference,
                           double amin, std::optional<double> top_db) {
-  const double reference_db = 10.0 * std::log10(std::max(amin, reference));  // float64 scalar
+  const double reference_db = 10.0 * std::log10(numpy_maximum(amin, reference));  // float64
   const T reference_db_cast = static_cast<T>(reference_db);
   const T amin_cast = static_cast<T>(amin);
   Tensor result = empty(sizes, {.dtype = dtype_of<T>()});
@@ -109,7 +119,7 @@ Tensor power_values_to_db(const std::vector<T>& power, const Shape& sizes, doubl
     thread_local std::vector<T> clamped;
     clamped.resize(size);
     for (int64_t i = 0; i < size; ++i)
-      clamped[i] = std::max(amin_cast, power[start + i]);
+      clamped[i] = numpy_maximum(amin_cast, power[start + i]);
     T* chunk = out + start;
     log10_of_values(clamped.data(), size, chunk);
     for (int64_t i = 0; i < size; ++i)
@@ -118,19 +128,22 @@ Tensor power_values_to_db(const std::vector<T>& power, const Shape& sizes, doubl
   if (top_db.has_value()) {
     T largest = out[0];
     for (int64_t i = 1; i < count; ++i)
-      largest = std::max(largest, out[i]);
+      largest = numpy_maximum(largest, out[i]);
     const T floor = static_cast<T>(static_cast<double>(largest) - *top_db);
     for (int64_t i = 0; i < count; ++i)
-      out[i] = std::max(out[i], floor);
+      out[i] = numpy_maximum(out[i], floor);
   }
   return result;
 }
 
-// The largest element (ref=np.max) or |ref|.
+// The largest element (ref=np.max: NaN if any is NaN) or |ref|.
 template <typename T>
 T reference_value(const std::vector<T>& values, const DbReference& ref) {
-  if (std::holds_alternative<RefMax>(ref)) return *std::max_element(values.begin(), values.end());
-  return static_cast<T>(std::fabs(std::get<double>(ref)));
+  if (!std::holds_alternative<RefMax>(ref)) return static_cast<T>(std::fabs(std::get<double>(ref)));
+  T largest = values[0];
+  for (const T value : values)
+    largest = numpy_maximum(largest, value);
+  return largest;
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ using DbReference = std::variant<double, RefMax>;
 // Ensures:  as librosa.power_to_db(S, ref=ref, amin=amin, top_db=top_db): the reference value
 //           is |ref| (or max S for RefMax); the top_db clip is relative to the largest dB value
 //           over the WHOLE tensor. float32 input is converted in float32 as numpy does.
+//           NaNs propagate as in numpy: a NaN cell gives NaN; with top_db, or ref = RefMax{},
+//           any NaN makes every cell NaN.
 Tensor power_to_db(const Tensor& S, DbReference ref = 1.0, double amin = 1e-10,
                    std::optional<double> top_db = 80.0);
 

@@ -596,13 +596,16 @@ Tensor hann_window(int64_t length, bool periodic, DType dtype) {
   return rounded;
 }
 
+// Centering pads n_fft/2 samples on each side (n_fft - 1 in all when n_fft is odd), then frames
+// the padded signal as without center: 1 + (padded - n_fft) / hop, which is 1 + samples / hop for
+// even n_fft.
 int64_t stft_frame_count(int64_t samples, const StftOptions& options) {
   check_options(options, "stft_frame_count");
-  if (options.center) return 1 + samples / options.hop_length;
-  TIMBRE_CHECK(samples >= options.n_fft,
-               "stft: without center the signal needs at least n_fft = ", options.n_fft,
-               " samples, got ", samples);
-  return 1 + (samples - options.n_fft) / options.hop_length;
+  const int64_t padded = options.center ? samples + 2 * (options.n_fft / 2) : samples;
+  TIMBRE_CHECK(padded >= options.n_fft, "stft: ",
+               options.center ? "with center the padded signal" : "without center the signal",
+               " needs at least n_fft = ", options.n_fft, " samples, got ", padded);
+  return 1 + (padded - options.n_fft) / options.hop_length;
 }
 
 ComplexSpectrogram stft(const Tensor& y, const StftOptions& options) {

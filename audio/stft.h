@@ -51,10 +51,12 @@ struct ComplexSpectrogram {
 // Ensures:  a [length] tensor; length 1 gives [1.0] (scipy's convention).
 Tensor hann_window(int64_t length, bool periodic = true, DType dtype = DType::Float64);
 
-// Number of STFT frames of a signal of `samples` samples:
-//   center: 1 + samples / hop_length;  not center: 1 + (samples - n_fft) / hop_length.
-// Requires: valid options (n_fft >= 1, hop_length >= 1, 0 <= win_length <= n_fft); without
-//           center, samples >= n_fft.
+// Number of STFT frames of a signal of `samples` samples, as librosa frames it:
+//   center: 1 + (samples + 2*(n_fft/2) - n_fft) / hop_length (= 1 + samples / hop_length for
+//           even n_fft; for odd n_fft the pads add n_fft - 1 samples);
+//   not center: 1 + (samples - n_fft) / hop_length.
+// Requires: valid options (n_fft >= 1, hop_length >= 1, 0 <= win_length <= n_fft); the signal
+//           (padded, with center) at least n_fft samples long.
 int64_t stft_frame_count(int64_t samples, const StftOptions& options = {});
 
 // The STFT of a mono signal, as librosa.stft(y, n_fft, hop_length, win_length, window='hann',

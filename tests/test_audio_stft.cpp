@@ -336,6 +336,11 @@ TEST(AudioStft, ShapesFollowLibrosa) {
   EXPECT_EQ(spectrogram(y, {.n_fft = 512, .hop_length = 128}, 2.0).sizes(),
             (Shape{257, 1 + 5000 / 128}));
   EXPECT_EQ(stft_frame_count(661500), 1292);
+  // Odd n_fft: the pads add n_fft - 1 samples, so a signal a multiple of hop long has one frame
+  // fewer than 1 + samples / hop (librosa: 1 + (6144 + 1022 - 1023) // 256 = 24).
+  EXPECT_EQ(stft_frame_count(6144, {.n_fft = 1023, .hop_length = 256}), 24);
+  EXPECT_EQ(stft_frame_count(6145, {.n_fft = 1023, .hop_length = 256}), 25);
+  EXPECT_EQ(stft(zeros({6144}), {.n_fft = 1023, .hop_length = 256}).real.size(1), 24);
 }
 
 // stft reads y through its stride: every second sample of a longer signal (a strided view) gives
@@ -658,7 +663,9 @@ TEST(AudioDb, AmplitudeToDbIsTwentyLog10) {
 
 // float32 dB values take log10 in double, rounded to float once (audio/db.cpp checks every one of
 // the 2^32 floats offline; here a spread of 2^20 bit patterns over all positive floats, from
-// subnormals to infinity, plus zero and NaN).
+// subnormals to infinity, plus zero and NaN). The reference is the running C library's double
+// log10, correctly rounded in practice (glibc's is within 1 ulp, and the float rounding of its
+// result could only differ where log10(x) lies within ~1e-16 of a float midpoint).
 TEST(AudioDb, Float32Log10IsTheDoubleLog10RoundedOnce) {
   std::vector<float> values;
   for (uint32_t bits = 1; bits < 0x7f800000u; bits += 2039)
@@ -673,15 +680,32 @@ TEST(AudioDb, Float32Log10IsTheDoubleLog10RoundedOnce) {
       power_to_db(from_vector(values, {count}), 1.0, amin, std::nullopt).to_vector<float>();
   int64_t differences = 0;
   for (int64_t i = 0; i < count; ++i) {
-    const float clamped = std::max(static_cast<float>(amin), values[i]);  // NaN: amin, as numpy
+    const float clamped = std::max(static_cast<float>(amin), values[i]);  // NaN: checked below
     const float expected = 10.0f * static_cast<float>(std::log10(double{clamped})) - 0.0f;
-    if (std::bit_cast<uint32_t>(db[i]) != std::bit_cast<uint32_t>(expected)) {
-      if (++differences <= 5)
-        ADD_FAILURE() << "power_to_db of " << values[i] << ": " << db[i] << ", expected "
-                      << expected;
-    }
+    const bool same = std::isnan(values[i])
+                          ? std::isnan(db[i])
+                          : std::bit_cast<uint32_t>(db[i]) == std::bit_cast<uint32_t>(expected);
+    if (!same && ++differences <= 5)
+      ADD_FAILURE() << "power_to_db of " << values[i] << ": " << db[i] << ", expected " << expected;
   }
   EXPECT_EQ(differences, 0) << "of " << count << " values";
+}
+
+// NaNs propagate as numpy propagates them: a NaN cell stays NaN; with top_db (the largest value
+// is NaN) or ref=np.max (the reference is NaN) every cell becomes NaN.
+TEST(AudioDb, NanPropagatesAsInNumpy) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const Tensor S = from_vector(std::vector<float>{1.0f, nan, 100.0f}, {3});
+  const std::vector<float> cells = power_to_db(S, 1.0, 1e-10, std::nullopt).to_vector<float>();
+  EXPECT_EQ(cells[0], 0.0f);
+  EXPECT_TRUE(std::isnan(cells[1]));
+  EXPECT_EQ(cells[2], 20.0f);
+  for (const float value : power_to_db(S, 1.0, 1e-10, 80.0).to_vector<float>())
+    EXPECT_TRUE(std::isnan(value));
+  for (const float value : power_to_db(S, RefMax{}, 1e-10, std::nullopt).to_vector<float>())
+    EXPECT_TRUE(std::isnan(value));
+  for (const float value : amplitude_to_db(S, RefMax{}, 1e-5, std::nullopt).to_vector<float>())
+    EXPECT_TRUE(std::isnan(value));
 }
 
 }  // namespace
