@@ -96,6 +96,15 @@ T numpy_maximum(T a, T b) {
   return (a != a || b != b) ? std::numeric_limits<T>::quiet_NaN() : std::max(a, b);
 }
 
+// The largest of values[0 .. count-1] as numpy.max: NaN if any is NaN. Requires: count >= 1.
+template <typename T>
+T numpy_max(const T* values, int64_t count) {
+  T largest = values[0];
+  for (int64_t i = 1; i < count; ++i)
+    largest = numpy_maximum(largest, values[i]);
+  return largest;
+}
+
 // power: [count] values of S's shape -> dB tensor of `sizes`.
 //   dB = 10*log10(max(amin, power)) - 10*log10(max(amin, reference)), clipped below at
 //   max(dB) - top_db.
@@ -126,10 +135,7 @@ Tensor power_values_to_db(const std::vector<T>& power, const Shape& sizes, doubl
       chunk[i] = T(10) * chunk[i] - reference_db_cast;
   }
   if (top_db.has_value()) {
-    T largest = out[0];
-    for (int64_t i = 1; i < count; ++i)
-      largest = numpy_maximum(largest, out[i]);
-    const T floor = static_cast<T>(static_cast<double>(largest) - *top_db);
+    const T floor = static_cast<T>(static_cast<double>(numpy_max(out, count)) - *top_db);
     for (int64_t i = 0; i < count; ++i)
       out[i] = numpy_maximum(out[i], floor);
   }
@@ -140,10 +146,7 @@ Tensor power_values_to_db(const std::vector<T>& power, const Shape& sizes, doubl
 template <typename T>
 T reference_value(const std::vector<T>& values, const DbReference& ref) {
   if (!std::holds_alternative<RefMax>(ref)) return static_cast<T>(std::fabs(std::get<double>(ref)));
-  T largest = values[0];
-  for (const T value : values)
-    largest = numpy_maximum(largest, value);
-  return largest;
+  return numpy_max(values.data(), static_cast<int64_t>(values.size()));
 }
 
 }  // namespace

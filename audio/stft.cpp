@@ -223,8 +223,8 @@ ComplexSpectrogram stft_typed(const Tensor& y, const StftOptions& options) {
 // with 1 + ratio^2 fused into one rounding (std::fma), and inf if either part is infinite, NaN
 // if either is NaN (and none infinite), 0 for 0. Dividing by the larger part keeps the square
 // from overflowing. (On CPUs without AVX-512F numpy calls the C library's hypot instead, which
-// rounds differently in the last bit of ~20 % of the values.) Written without branches, so that
-// it vectorises.
+// rounds differently in the last bit of ~23 % of float32 and ~37 % of float64 values.) Written
+// without branches, so that it vectorises.
 template <typename T>
 inline __attribute__((always_inline)) T magnitude_of(T real, T imag) {
   const T infinity = std::numeric_limits<T>::infinity();
@@ -261,8 +261,8 @@ TIMBRE_AVX512_FMA_CLONES void magnitudes(const double* real, const double* imag,
   magnitudes_body(real, imag, count, out);
 }
 
-// values[i] = values[i] * values[i] in T (numpy's ** 2 is a multiplication). Compiled for AVX2
-// and baseline x86-64, and AVX-512 (audio/target_clones.h).
+// values[i] = values[i] * values[i] in T (numpy's ** 2 is a multiplication). Compiled for
+// AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h).
 // values: [count] in place
 template <typename T>
 inline __attribute__((always_inline)) void square_in_place_body(T* values, int64_t count) {

@@ -20,9 +20,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <numbers>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -272,6 +274,22 @@ TEST(AudioFftFrames, RejectsUnsupportedSizesCountsAndMisalignedBuffers) {
 
 // ---- Window and shapes --------------------------------------------------------------------------
 
+// got[i] equals expected[i] bit for bit for every i (a NaN matches any NaN); the first 5
+// differences are reported with input(i), what they were computed from.
+template <typename T, typename Input>
+void expect_bit_for_bit(const std::vector<T>& got, const std::vector<T>& expected,
+                        const Input& input) {
+  ASSERT_EQ(got.size(), expected.size());
+  int64_t differences = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const bool same = std::isnan(expected[i]) ? std::isnan(got[i])
+                                              : std::memcmp(&got[i], &expected[i], sizeof(T)) == 0;
+    if (!same && ++differences <= 5)
+      ADD_FAILURE() << "of " << input(i) << ": " << got[i] << ", expected " << expected[i];
+  }
+  EXPECT_EQ(differences, 0) << "of " << got.size() << " values";
+}
+
 // magnitude() is numpy's abs as numpy 1.24 computes it where the goldens were made (AVX-512F):
 // bit for bit on random parts over 2^-40 .. 2^40 and on zeros, infinities, NaNs and the limits
 // of the dtype (tests/data/numpy/abs_*.npy, made by make_abs_goldens.py there).
@@ -288,14 +306,11 @@ void expect_numpys_abs(const std::string& dtype) {
   }
   const std::vector<T> got =
       magnitude({from_vector(real, {1, n}), from_vector(imag, {1, n})}).template to_vector<T>();
-  int64_t differences = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const bool same = std::isnan(expected[i]) ? std::isnan(got[i]) : got[i] == expected[i];
-    if (!same && ++differences <= 5)
-      ADD_FAILURE() << "|" << real[i] << " + " << imag[i] << "i| = " << got[i] << ", numpy "
-                    << expected[i];
-  }
-  EXPECT_EQ(differences, 0) << "of " << n << " " << dtype << " values";
+  expect_bit_for_bit(got, expected, [&](size_t i) {
+    std::ostringstream text;
+    text << "|" << real[i] << " + " << imag[i] << "i| (" << dtype << ")";
+    return text.str();
+  });
 }
 
 TEST(AudioStft, MagnitudeIsNumpysAbsFloat32) {
@@ -678,17 +693,17 @@ TEST(AudioDb, Float32Log10IsTheDoubleLog10RoundedOnce) {
   const double amin = std::numeric_limits<float>::denorm_min();
   const std::vector<float> db =
       power_to_db(from_vector(values, {count}), 1.0, amin, std::nullopt).to_vector<float>();
-  int64_t differences = 0;
+  std::vector<float> expected(count);
   for (int64_t i = 0; i < count; ++i) {
-    const float clamped = std::max(static_cast<float>(amin), values[i]);  // NaN: checked below
-    const float expected = 10.0f * static_cast<float>(std::log10(double{clamped})) - 0.0f;
-    const bool same = std::isnan(values[i])
-                          ? std::isnan(db[i])
-                          : std::bit_cast<uint32_t>(db[i]) == std::bit_cast<uint32_t>(expected);
-    if (!same && ++differences <= 5)
-      ADD_FAILURE() << "power_to_db of " << values[i] << ": " << db[i] << ", expected " << expected;
+    // A NaN input gives NaN (numpy.maximum propagates it), and log10(NaN) is NaN.
+    const float clamped = std::isnan(values[i]) ? values[i] : std::max(float(amin), values[i]);
+    expected[i] = 10.0f * static_cast<float>(std::log10(double{clamped})) - 0.0f;
   }
-  EXPECT_EQ(differences, 0) << "of " << count << " values";
+  expect_bit_for_bit(db, expected, [&](size_t i) {
+    std::ostringstream text;
+    text << "power_to_db(" << values[i] << ")";
+    return text.str();
+  });
 }
 
 // NaNs propagate as numpy propagates them: a NaN cell stays NaN; with top_db (the largest value
