@@ -17,6 +17,7 @@
 
 #include "audio/decode.h"
 #include "audio/fft.h"
+#include "audio/sound_file.h"
 #include "test_helpers.h"
 
 namespace timbre::audio {
@@ -181,6 +182,29 @@ TEST(AudioDecode, OffsetAndDurationCutAtRoundedSamples) {
   EXPECT_EQ(load_audio(path, {.offset = 9.5, .duration = 3.0}).numel(), 11025);
   EXPECT_EQ(load_audio(path, {.offset = 9.5}).numel(), 11025);
   EXPECT_ERROR_CONTAINS(load_audio(path, {.offset = 11.0}), "past its end");
+}
+
+TEST(AudioDecode, RegularFilesAreReadThroughTheirFirstBytesInMemory) {
+  // libsndfile parses headers through detail::SoundFile's in-memory head (few system calls)
+  // for every format, not only for the WAV files of the decode benchmark.
+  for (const char* name :
+       {"tones.wav", "tones.au", "drums_1s.flac", "drums_1s.ogg", "drums_1s.mp3"}) {
+    const detail::SoundFile file(data_path(std::string("audio/") + name));
+    EXPECT_TRUE(file.reads_through_head()) << name;
+    EXPECT_EQ(file.info().samplerate, 22050) << name;
+  }
+}
+
+TEST_F(AudioFiles, AHeaderlessAuFileIsOpenedByItsName) {
+  // Without a header, libsndfile goes by the name's extension (".au": raw 8 kHz mu-law), which
+  // it can only do when the file is opened by name: SoundFile falls back to that. (Decoding such
+  // a file then fails with "truncated": libsndfile 1.2 starts reading 12 bytes in, after its
+  // look at the magic number.)
+  write_bytes(path("headerless.au"), std::vector<unsigned char>(800, 0x7F));
+  const detail::SoundFile file(path("headerless.au"));
+  EXPECT_FALSE(file.reads_through_head());
+  EXPECT_EQ(file.info().samplerate, 8000);
+  EXPECT_EQ(file.info().frames, 800);
 }
 
 TEST_F(AudioFiles, StereoIsAveragedOrKept) {
