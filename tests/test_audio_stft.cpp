@@ -17,6 +17,8 @@
 //   * float32 stft_db vs librosa: |error| <= 1e-3 dB (float32 log10 of values that agree to
 //     ~1e-7 relative: 20*log10(1 + 1e-7) = 1e-6 dB, plus the float32 rounding of ~80 dB values,
 //     8 ulp * 80 dB * 6e-8 = 4e-5 dB).
+#include <omp.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -422,6 +424,55 @@ TEST(AudioStft, ReduceSpectrogramFramesSeesEachFramesSpectrum) {
       }
     }
   }
+}
+
+// The STFT transforms and stores frames in blocks of 8, spread over the threads. Whatever the
+// number of frames (a last block of 1 to 8) and of threads, column t is the one-frame FFT of
+// frame t rounded to the signal's dtype, and spectrogram() is the magnitude of stft(), bit for
+// bit.
+TEST(AudioStft, EachColumnIsItsFramesFftForAnyFrameAndThreadCount) {
+  const int64_t n_fft = 64, hop = 16, bins = n_fft / 2 + 1;
+  const std::vector<double> window = hann_window(n_fft).to_vector<double>();
+  const int saved_threads = omp_get_max_threads();
+  for (const DType dtype : {kFloat32, kFloat64}) {
+    for (int64_t frames = 1; frames <= 35; ++frames) {
+      const int64_t samples = (frames - 1) * hop + 5;  // center=true: 1 + samples / hop frames
+      const Tensor y = timbre::testing::random_uniform({samples}, frames, {.dtype = dtype});
+      const std::vector<double> signal = y.to_vector<double>();
+      for (const int threads : {1, 2}) {
+        omp_set_num_threads(threads);
+        const StftOptions options{.n_fft = n_fft, .hop_length = hop};
+        const ComplexSpectrogram s = stft(y, options);
+        ASSERT_EQ(s.real.sizes(), (Shape{bins, frames}));
+        const std::vector<double> real = s.real.to_vector<double>();
+        const std::vector<double> imag = s.imag.to_vector<double>();
+        for (int64_t t = 0; t < frames; ++t) {
+          std::vector<double> frame(n_fft, 0.0), expected_real(bins), expected_imag(bins);
+          for (int64_t m = 0; m < n_fft; ++m) {  // the constant (zero) pad of n_fft / 2
+            const int64_t p = t * hop + m - n_fft / 2;
+            if (p >= 0 && p < samples) frame[m] = signal[p];
+          }
+          rfft_windowed(frame.data(), window.data(), n_fft, expected_real.data(),
+                        expected_imag.data());
+          for (int64_t k = 0; k < bins; ++k) {
+            const double want_real =
+                dtype == kFloat32 ? static_cast<float>(expected_real[k]) : expected_real[k];
+            const double want_imag =
+                dtype == kFloat32 ? static_cast<float>(expected_imag[k]) : expected_imag[k];
+            ASSERT_EQ(real[k * frames + t], want_real)
+                << dtype_name(dtype) << " frames " << frames << " threads " << threads << " frame "
+                << t << " bin " << k;
+            ASSERT_EQ(imag[k * frames + t], want_imag)
+                << dtype_name(dtype) << " frames " << frames << " threads " << threads << " frame "
+                << t << " bin " << k;
+          }
+        }
+        EXPECT_EQ(spectrogram(y, options).to_vector<double>(), magnitude(s).to_vector<double>())
+            << dtype_name(dtype) << " frames " << frames << " threads " << threads;
+      }
+    }
+  }
+  omp_set_num_threads(saved_threads);
 }
 
 TEST(AudioStft, ReduceSpectrogramFramesRejectsBadArguments) {
