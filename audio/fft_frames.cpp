@@ -3,6 +3,7 @@
 // stages two at a time, untangling), run on vectors; audio/fft_frames.h says why.
 #include "audio/fft_frames.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -149,45 +150,52 @@ constexpr Index interleave_mask(int from, std::integer_sequence<int, C...>) {
   return Index{((C % 2 == 0) ? from + C / 2 : Width + from + C / 2)...};
 }
 
-// The radix-2 stages of audio/fft.cpp's radix2_stages on lanes: from blocks of first_half points
-// (the stages before are done) up to n, two stages per pass while two remain.
-// (real, imag): [n] in place, bit-reversed input -> natural-order DFT (imag_sign -1: inverse DFT,
-// unscaled).
+// The radix-2 stages of audio/fft.cpp's radix2_stages on lanes, two stages per pass while two
+// remain, from an input in natural order.
+// (in_real, in_imag): [n] natural order -> (real, imag): [n] its DFT in natural order (imag_sign
+// -1: inverse DFT, unscaled). The input arrays are only read.
+//
+// The iterative algorithm wants its input in bit-reversed order. Storing it so (the packing loop
+// writing each point to slot reversed[j]) scatters 64-byte stores over 64 KiB arrays, and each
+// missed L1 (12 % of the kernel, measured); the first pass instead reads the points in
+// bit-reversed order, and loads that miss L1 overlap far better than stores do.
+//
+// The whole array (1024 points of 128 bytes for n_fft 2048) does not fit in L1, so each stage
+// over all of it streams it from L2. The first stages only combine points within blocks of
+// kL1Block points (8 KiB), so they run block by block while the block stays in L1: stages 1, 2
+// (first_two_stages, reading the block's points from the input), then the pairs (4, 8) and
+// (16, 32). Each point goes through the same operations in the same order as stage by stage
+// over the whole array, only the blocks are visited in another order.
 template <typename Lanes>
-inline __attribute__((always_inline)) void lane_stages(Lanes* real, Lanes* imag,
-                                                       const Radix2Plan& plan, double imag_sign,
-                                                       int64_t first_half) {
-  const int64_t n = plan.n;
+inline __attribute__((always_inline)) void lane_stages(const Lanes* in_real, const Lanes* in_imag,
+                                                       Lanes* real, Lanes* imag,
+                                                       const Radix2Plan& plan, double imag_sign) {
+  const int64_t n = plan.n;  // >= 4 (frame_fft_supports: n_fft >= 8)
+  const int32_t* reversed = plan.reversed.data();
   const double* twiddle_real = plan.twiddle_real<double>();
   const double* twiddle_imag = plan.twiddle_imag<double>();
-  int64_t half = first_half;
-  // The whole array (1024 points of 128 bytes for n_fft 2048) does not fit in L1, so each stage
-  // over all of it streams it from L2. The first stages only combine points within blocks of
-  // kL1Block points (8 KiB), so they run block by block while the block stays in L1: stages
-  // 1, 2 (first_two_stages), then the pairs (4, 8) and (16, 32). Each point goes through the same
-  // operations in the same order as stage by stage over the whole array, only the blocks are
-  // visited in another order.
   constexpr int64_t kL1Block = 64;
-  if (half == 1 && n >= kL1Block) {
-    for (int64_t block = 0; block < n; block += kL1Block) {
-      Lanes* block_real = real + block;
-      Lanes* block_imag = imag + block;
-      for (int64_t start = 0; start < kL1Block; start += 4) {
-        first_two_stages(block_real + start, block_imag + start, block_real + start,
-                         block_imag + start, imag_sign);
+  const int64_t block_size = std::min(n, kL1Block);
+  for (int64_t block = 0; block < n; block += block_size) {
+    Lanes* block_real = real + block;
+    Lanes* block_imag = imag + block;
+    for (int64_t start = 0; start < block_size; start += 4) {
+      Lanes four_real[4], four_imag[4];  // points block+start .. +3 of the bit-reversed input
+      for (int q = 0; q < 4; ++q) {
+        four_real[q] = in_real[reversed[block + start + q]];
+        four_imag[q] = in_imag[reversed[block + start + q]];
       }
-      for (int64_t block_half = 4; 4 * block_half <= kL1Block; block_half *= 4) {
-        butterfly_stage_pair(block_real, block_imag, kL1Block, block_half, twiddle_real,
-                             twiddle_imag, imag_sign);
-      }
+      first_two_stages(four_real, four_imag, block_real + start, block_imag + start, imag_sign);
     }
-    half = kL1Block;
-  } else if (half == 1) {
-    for (int64_t start = 0; start < n; start += 4) {
-      first_two_stages(real + start, imag + start, real + start, imag + start, imag_sign);
+    for (int64_t block_half = 4; 4 * block_half <= block_size; block_half *= 4) {
+      butterfly_stage_pair(block_real, block_imag, block_size, block_half, twiddle_real,
+                           twiddle_imag, imag_sign);
     }
-    half = 4;
   }
+  // Where the block loop stopped: the pairs above end at half = 4^k with 4^k <= block_size.
+  int64_t half = 4;
+  while (4 * half <= block_size)
+    half *= 4;
   for (; 4 * half <= n; half *= 4)
     butterfly_stage_pair(real, imag, n, half, twiddle_real, twiddle_imag, imag_sign);
   for (; half < n; half *= 2) {
@@ -207,8 +215,9 @@ inline __attribute__((always_inline)) void rfft_frames_body(const Sample* signal
   Lanes* out_imag = reinterpret_cast<Lanes*>(out_imag_doubles);
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
-  const int32_t* reversed = plan.reversed.data();
-  thread_local LaneScratch real_scratch, imag_scratch;
+  thread_local LaneScratch packed_real_scratch, packed_imag_scratch, real_scratch, imag_scratch;
+  Lanes* packed_real = static_cast<Lanes*>(packed_real_scratch.get(half));  // [half], z[j]
+  Lanes* packed_imag = static_cast<Lanes*>(packed_imag_scratch.get(half));
   Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], the packed spectra
   Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
 
@@ -217,13 +226,13 @@ inline __attribute__((always_inline)) void rfft_frames_body(const Sample* signal
   for (int64_t f = 0; f < kFrameLanes; ++f)
     frame[f] = signal + (f < count ? f : 0) * hop;
 
-  // Pack z[j] = x[2j] + i x[2j+1] (x = windowed frame), each point straight into its bit-reversed
-  // slot. 8 samples of each of the 8 frames are read as Width x Width blocks (Width contiguous
-  // samples of Width frames) and transposed, so each vector holds one sample position of Width
-  // frames: part p of samples[q] is position start + q of frames p*Width .. p*Width + Width-1.
-  // The loops have constant trip counts and are unrolled completely, so rows[] and samples[]
-  // live in registers: loaded with one unaligned vector load per row, never through the stack
-  // (GCC left the row loop rolled and copied each row in two halves through memory, and the
+  // Pack z[j] = x[2j] + i x[2j+1] (x = windowed frame), in natural order (lane_stages reads it
+  // bit-reversed). 8 samples of each of the 8 frames are read as Width x Width blocks (Width
+  // contiguous samples of Width frames) and transposed, so each vector holds one sample position of
+  // Width frames: part p of samples[q] is position start + q of frames p*Width .. p*Width +
+  // Width-1. The loops have constant trip counts and are unrolled completely, so rows[] and
+  // samples[] live in registers: loaded with one unaligned vector load per row, never through the
+  // stack (GCC left the row loop rolled and copied each row in two halves through memory, and the
   // full-width reload of those halves stalled: a quarter of the kernel's time, measured).
   for (int64_t start = 0; start < n; start += kFrameLanes) {
     Lanes samples[kFrameLanes];  // [sample][8 frames]
@@ -242,12 +251,11 @@ inline __attribute__((always_inline)) void rfft_frames_body(const Sample* signal
       }
     }
     for (int64_t q = 0; q < kFrameLanes; q += 2) {
-      const int64_t slot = reversed[(start + q) / 2];
-      z_real[slot] = samples[q] * window[start + q];
-      z_imag[slot] = samples[q + 1] * window[start + q + 1];
+      packed_real[(start + q) / 2] = samples[q] * window[start + q];
+      packed_imag[(start + q) / 2] = samples[q + 1] * window[start + q + 1];
     }
   }
-  lane_stages(z_real, z_imag, plan, 1.0, /*first_half=*/1);
+  lane_stages(packed_real, packed_imag, z_real, z_imag, plan, 1.0);
 
   // Untangle the packed spectra into the n/2 + 1 bins (bins 0 and n/2 from Z[0], as rfft does).
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
@@ -271,12 +279,14 @@ inline __attribute__((always_inline)) void irfft_frames_body(const double* in_re
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
-  thread_local LaneScratch real_scratch, imag_scratch;
-  Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], the packed spectra
+  thread_local LaneScratch packed_real_scratch, packed_imag_scratch, real_scratch, imag_scratch;
+  Lanes* packed_real = static_cast<Lanes*>(packed_real_scratch.get(half));  // [half], Z[k]
+  Lanes* packed_imag = static_cast<Lanes*>(packed_imag_scratch.get(half));
+  Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], z = inverse DFT of Z
   Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
   irfft_merge(in_real, in_imag, real_plan.twiddle_real<double>(), real_plan.twiddle_imag<double>(),
-              half, plan.reversed.data(), z_real, z_imag);
-  lane_stages(z_real, z_imag, plan, -1.0, /*first_half=*/1);
+              half, /*slot=*/nullptr, packed_real, packed_imag);
+  lane_stages(packed_real, packed_imag, z_real, z_imag, plan, -1.0);
   // z[j] = x[2j] + i x[2j+1], times the inverse's 1/half (exact: a power of two), written frame
   // by frame: output[f][2j] = z_real[j][f] * scale, output[f][2j + 1] = z_imag[j][f] * scale.
   const double scale = 1.0 / static_cast<double>(half);
