@@ -150,15 +150,24 @@ constexpr Index interleave_mask(int from, std::integer_sequence<int, C...>) {
   return Index{((C % 2 == 0) ? from + C / 2 : Width + from + C / 2)...};
 }
 
+// Where the input of the stages is put in bit-reversed order, the order the iterative algorithm
+// needs. Scatter: the packing step stores each point j at slot reversed[j]. Gather: it stores
+// the points in natural order, and the first pass of the stages reads them in bit-reversed order.
+// With AVX-512 a point is one 64-byte register, and the scattered stores over the transform's
+// arrays (64 KiB each for 2048 samples) missed L1 one after the other; gathered loads overlap
+// better (rfft + irfft of 8 frames, AVX-512: 2048 samples ~22.7 -> ~21.5 us, 4096 samples 80 ->
+// 58 us; but 256 to 1024 samples 2 to 8 % slower). With narrower registers a point is 2 or 4
+// loads from scattered lines, and gathering measured 3 to 8 % slower up to 2048 samples, so those
+// kernels scatter. (Choosing by size at run time cost more than it saved: the packing loop no
+// longer knew whether its two arrays were the same.)
+template <int Width>
+constexpr bool kGathersBitReversed = Width == 8;
+
 // The radix-2 stages of audio/fft.cpp's radix2_stages on lanes, two stages per pass while two
-// remain, from an input in natural order.
-// (in_real, in_imag): [n] natural order -> (real, imag): [n] its DFT in natural order (imag_sign
-// -1: inverse DFT, unscaled). The input arrays are only read.
-//
-// The iterative algorithm wants its input in bit-reversed order. Storing it so (the packing loop
-// writing each point to slot reversed[j]) scatters 64-byte stores over 64 KiB arrays, and each
-// missed L1 (12 % of the kernel, measured); the first pass instead reads the points in
-// bit-reversed order, and loads that miss L1 overlap far better than stores do.
+// remain.
+// (in_real, in_imag): [n], in natural order, read bit-reversed (Gather), or already in
+// bit-reversed order (not Gather; then they may be the output arrays themselves) -> (real, imag):
+// [n] the DFT in natural order (imag_sign -1: inverse DFT, unscaled).
 //
 // The whole array (1024 points of 128 bytes for n_fft 2048) does not fit in L1, so each stage
 // over all of it streams it from L2. The first stages only combine points within blocks of
@@ -166,7 +175,7 @@ constexpr Index interleave_mask(int from, std::integer_sequence<int, C...>) {
 // (first_two_stages, reading the block's points from the input), then the pairs (4, 8) and
 // (16, 32). Each point goes through the same operations in the same order as stage by stage
 // over the whole array, only the blocks are visited in another order.
-template <typename Lanes>
+template <bool Gather, typename Lanes>
 inline __attribute__((always_inline)) void lane_stages(const Lanes* in_real, const Lanes* in_imag,
                                                        Lanes* real, Lanes* imag,
                                                        const Radix2Plan& plan, double imag_sign) {
@@ -182,8 +191,9 @@ inline __attribute__((always_inline)) void lane_stages(const Lanes* in_real, con
     for (int64_t start = 0; start < block_size; start += 4) {
       Lanes four_real[4], four_imag[4];  // points block+start .. +3 of the bit-reversed input
       for (int q = 0; q < 4; ++q) {
-        four_real[q] = in_real[reversed[block + start + q]];
-        four_imag[q] = in_imag[reversed[block + start + q]];
+        const int64_t slot = block + start + q;
+        four_real[q] = in_real[Gather ? reversed[slot] : slot];
+        four_imag[q] = in_imag[Gather ? reversed[slot] : slot];
       }
       first_two_stages(four_real, four_imag, block_real + start, block_imag + start, imag_sign);
     }
@@ -215,25 +225,29 @@ inline __attribute__((always_inline)) void rfft_frames_body(const Sample* signal
   Lanes* out_imag = reinterpret_cast<Lanes*>(out_imag_doubles);
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
+  const int32_t* reversed = plan.reversed.data();
   thread_local LaneScratch packed_real_scratch, packed_imag_scratch, real_scratch, imag_scratch;
-  Lanes* packed_real = static_cast<Lanes*>(packed_real_scratch.get(half));  // [half], z[j]
-  Lanes* packed_imag = static_cast<Lanes*>(packed_imag_scratch.get(half));
   Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], the packed spectra
   Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
+  // [half], z[j] in natural order (gather), or z itself in bit-reversed order (scatter).
+  constexpr bool gather = kGathersBitReversed<Width>;
+  Lanes* packed_real = gather ? static_cast<Lanes*>(packed_real_scratch.get(half)) : z_real;
+  Lanes* packed_imag = gather ? static_cast<Lanes*>(packed_imag_scratch.get(half)) : z_imag;
 
   // frame[f]: where lane f reads its samples; lanes past count repeat frame 0.
   const Sample* frame[kFrameLanes];
   for (int64_t f = 0; f < kFrameLanes; ++f)
     frame[f] = signal + (f < count ? f : 0) * hop;
 
-  // Pack z[j] = x[2j] + i x[2j+1] (x = windowed frame), in natural order (lane_stages reads it
-  // bit-reversed). 8 samples of each of the 8 frames are read as Width x Width blocks (Width
-  // contiguous samples of Width frames) and transposed, so each vector holds one sample position of
-  // Width frames: part p of samples[q] is position start + q of frames p*Width .. p*Width +
-  // Width-1. The loops have constant trip counts and are unrolled completely, so rows[] and
-  // samples[] live in registers: loaded with one unaligned vector load per row, never through the
-  // stack (GCC left the row loop rolled and copied each row in two halves through memory, and the
-  // full-width reload of those halves stalled: a quarter of the kernel's time, measured).
+  // Pack z[j] = x[2j] + i x[2j+1] (x = windowed frame), in natural order or straight into its
+  // bit-reversed slot (kGathersBitReversed). 8 samples of each of the 8 frames are read as Width x
+  // Width blocks (Width contiguous samples of Width frames) and transposed, so each vector holds
+  // one sample position of Width frames: part p of samples[q] is position start + q of frames
+  // p*Width .. p*Width + Width-1. The loops have constant trip counts and are unrolled completely,
+  // so rows[] and samples[] live in registers: loaded with one unaligned vector load per row, never
+  // through the stack (GCC left the row loop rolled and copied each row in two halves through
+  // memory, and the full-width reload of those halves stalled: a quarter of the kernel's time,
+  // measured).
   for (int64_t start = 0; start < n; start += kFrameLanes) {
     Lanes samples[kFrameLanes];  // [sample][8 frames]
 #pragma GCC unroll 8
@@ -251,11 +265,13 @@ inline __attribute__((always_inline)) void rfft_frames_body(const Sample* signal
       }
     }
     for (int64_t q = 0; q < kFrameLanes; q += 2) {
-      packed_real[(start + q) / 2] = samples[q] * window[start + q];
-      packed_imag[(start + q) / 2] = samples[q + 1] * window[start + q + 1];
+      const int64_t j = (start + q) / 2;
+      const int64_t slot = gather ? j : reversed[j];
+      packed_real[slot] = samples[q] * window[start + q];
+      packed_imag[slot] = samples[q + 1] * window[start + q + 1];
     }
   }
-  lane_stages(packed_real, packed_imag, z_real, z_imag, plan, 1.0);
+  lane_stages<gather>(packed_real, packed_imag, z_real, z_imag, plan, 1.0);
 
   // Untangle the packed spectra into the n/2 + 1 bins (bins 0 and n/2 from Z[0], as rfft does).
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
@@ -279,14 +295,17 @@ inline __attribute__((always_inline)) void irfft_frames_body(const double* in_re
   const int64_t half = n / 2;
   const Radix2Plan& plan = *cached_plan<Radix2Plan>(half);
   const RealPlan& real_plan = *cached_plan<RealPlan>(n);
+  const int32_t* reversed = plan.reversed.data();
   thread_local LaneScratch packed_real_scratch, packed_imag_scratch, real_scratch, imag_scratch;
-  Lanes* packed_real = static_cast<Lanes*>(packed_real_scratch.get(half));  // [half], Z[k]
-  Lanes* packed_imag = static_cast<Lanes*>(packed_imag_scratch.get(half));
   Lanes* z_real = static_cast<Lanes*>(real_scratch.get(half));  // [half], z = inverse DFT of Z
   Lanes* z_imag = static_cast<Lanes*>(imag_scratch.get(half));
+  // [half], Z[k] in natural order (gather), or z itself in bit-reversed order (scatter).
+  constexpr bool gather = kGathersBitReversed<Width>;
+  Lanes* packed_real = gather ? static_cast<Lanes*>(packed_real_scratch.get(half)) : z_real;
+  Lanes* packed_imag = gather ? static_cast<Lanes*>(packed_imag_scratch.get(half)) : z_imag;
   irfft_merge(in_real, in_imag, real_plan.twiddle_real<double>(), real_plan.twiddle_imag<double>(),
-              half, /*slot=*/nullptr, packed_real, packed_imag);
-  lane_stages(packed_real, packed_imag, z_real, z_imag, plan, -1.0);
+              half, gather ? nullptr : reversed, packed_real, packed_imag);
+  lane_stages<gather>(packed_real, packed_imag, z_real, z_imag, plan, -1.0);
   // z[j] = x[2j] + i x[2j+1], times the inverse's 1/half (exact: a power of two), written frame
   // by frame: output[f][2j] = z_real[j][f] * scale, output[f][2j + 1] = z_imag[j][f] * scale.
   const double scale = 1.0 / static_cast<double>(half);
