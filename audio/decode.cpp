@@ -74,7 +74,8 @@ TIMBRE_AVX512_AVX2_CLONES void scale_pcm16(const int16_t* samples, int64_t count
 // sample / 32768 (scale_pcm16), in chunks of up to 2^20 samples: a 30-s clip at 22050 Hz in one
 // read, since each read is a system call (about 2 us on a virtual machine) and the chunk need not
 // fit a cache (the kernel's copy runs at memory speed either way). The chunk is kept per thread
-// (at most 2 MiB) for the next file. Returns the number of frames read (fewer at a truncated end).
+// and output dtype (at most 2 MiB each) for the next file. Returns the number of frames read
+// (fewer at a truncated end).
 // file: one channel, PCM_16 -> out: [frames]
 template <typename T>
 sf_count_t read_pcm16_scaled(SNDFILE* handle, sf_count_t frames, T* out) {

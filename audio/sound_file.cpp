@@ -33,6 +33,7 @@ sf_count_t file_length(void* user) {
 
 sf_count_t file_seek(sf_count_t offset, int whence, void* user) {
   FileWithHead& file = file_of(user);
+  if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) return -1;
   const int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? file.position : file.size;
   if (base + offset < 0) return -1;
   file.position = base + offset;
@@ -57,6 +58,7 @@ int64_t read_at(FileWithHead& file, unsigned char* destination, int64_t count, i
 // Copies what lies in the head, then reads the rest from the file (no seek needed: the position
 // is ours). Returns the number of bytes read.
 sf_count_t file_read(void* destination, sf_count_t count, void* user) {
+  if (count <= 0) return 0;  // as libsndfile's own reads (it does not check before calling us)
   FileWithHead& file = file_of(user);
   auto* bytes = static_cast<unsigned char*>(destination);
   int64_t done = 0;
@@ -129,6 +131,16 @@ SoundFile::SoundFile(const std::string& path) {
     file_.head.resize(static_cast<size_t>(got));
     SF_VIRTUAL_IO callbacks{file_length, file_seek, file_read, file_write, file_tell};
     handle_ = sf_open_virtual(&callbacks, SFM_READ, &info_, &file_);
+    // A file behind a prefix libsndfile skipped (an ID3v2 tag before a WAV, AIFF or FLAC file)
+    // is read as an embedded file at that offset, which libsndfile applies to its own reads
+    // only, not to virtual ones: open those by name.
+    SF_EMBED_FILE_INFO embedded{};
+    if (handle_ != nullptr &&
+        (sf_command(handle_, SFC_GET_EMBED_FILE_INFO, &embedded, sizeof(embedded)) != 0 ||
+         embedded.offset != 0)) {
+      sf_close(handle_);
+      handle_ = nullptr;
+    }
     reads_through_head_ = handle_ != nullptr;
   }
   if (handle_ == nullptr) {
@@ -136,6 +148,11 @@ SoundFile::SoundFile(const std::string& path) {
     // name's extension when it opens by name.
     std::memset(&info_, 0, sizeof(info_));
     handle_ = sf_open(path.c_str(), SFM_READ, &info_);
+  }
+  if (handle_ == nullptr) {
+    // A failed read explains a failed open better than libsndfile's message about the format.
+    TIMBRE_CHECK(file_.read_error == 0, "load_audio: cannot read '", path,
+                 "': ", std::strerror(file_.read_error));
   }
   TIMBRE_CHECK(handle_ != nullptr, "load_audio: cannot decode '", path,
                "': ", sf_strerror(nullptr));

@@ -6,7 +6,8 @@
 // 64 KiB once, and hands libsndfile a "virtual file" (sf_open_virtual): reads that fall in those
 // 64 KiB are copies from memory, everything else goes straight from the file into libsndfile's
 // destination (pread), so a large read of samples is still one system call. The decoding itself
-// is unchanged: libsndfile sees the same bytes in the same order.
+// is unchanged: libsndfile sees the same bytes in the same order. (Files it reads at an offset,
+// behind an ID3v2 tag, are opened by name: see SoundFile.)
 #pragma once
 
 #include <sndfile.h>
@@ -36,10 +37,12 @@ struct FileWithHead {
 // Requires: nothing; Throws timbre::Error naming `path` and the reason when it is missing, a
 // directory, unreadable, truncated (data shorter than its header announces), or not a format
 // libsndfile decodes. Ensures: info().channels >= 1, info().samplerate >= 1, info().frames >= 0.
-// Regular files are read through FileWithHead; anything else (a pipe, a device), and files
-// whose format libsndfile can only guess from the name's extension (a headerless .au is 8 kHz
-// mu-law; an .mp3 without an ID3 tag or frame sync at its start), are opened by name with
-// sf_open as usual.
+// Regular files are read through FileWithHead. Files whose format libsndfile can only guess
+// from the name's extension (a headerless .au is 8 kHz mu-law; an .mp3 without an ID3 tag or
+// frame sync at its start), files behind an ID3v2 tag (libsndfile reads them as embedded files
+// at an offset it applies only to its own reads), and anything but a regular file (a pipe, a
+// device; the descriptor opened to look at it stays open beside libsndfile's) are opened by name
+// with sf_open as usual.
 class SoundFile {
  public:
   explicit SoundFile(const std::string& path);

@@ -207,6 +207,21 @@ TEST_F(AudioFiles, AHeaderlessAuFileIsOpenedByItsName) {
   EXPECT_EQ(file.info().frames, 800);
 }
 
+TEST_F(AudioFiles, AWavFileAfterAnId3TagDecodesAsTheWav) {
+  // Some tools put an ID3v2 tag before a WAV file. libsndfile skips it and reads the WAV behind
+  // it as an embedded file, at an offset it applies only to files it opens itself: such files
+  // are opened by name.
+  const std::vector<unsigned char> wav = read_bytes(data_path("audio/tones.wav"));
+  std::vector<unsigned char> tagged = {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 20};  // 20 bytes of tag
+  tagged.insert(tagged.end(), 20, 0);
+  tagged.insert(tagged.end(), wav.begin(), wav.end());
+  write_bytes(path("tagged.wav"), tagged);
+  const detail::SoundFile file(path("tagged.wav"));
+  EXPECT_FALSE(file.reads_through_head());
+  EXPECT_EQ(load_audio(path("tagged.wav")).to_vector<float>(),
+            load_audio(data_path("audio/tones.wav")).to_vector<float>());
+}
+
 TEST_F(AudioFiles, StereoIsAveragedOrKept) {
   const std::vector<int16_t> interleaved = {1000, 3000, -32768, 32767, 5, 6, 0, -1};
   write_wav(path("stereo.wav"), interleaved, 2, 8000);

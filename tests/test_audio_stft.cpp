@@ -433,7 +433,10 @@ TEST(AudioStft, ReduceSpectrogramFramesSeesEachFramesSpectrum) {
 TEST(AudioStft, EachColumnIsItsFramesFftForAnyFrameAndThreadCount) {
   const int64_t n_fft = 64, hop = 16, bins = n_fft / 2 + 1;
   const std::vector<double> window = hann_window(n_fft).to_vector<double>();
-  const int saved_threads = omp_get_max_threads();
+  struct RestoreThreads {  // also when an ASSERT returns early
+    int count = omp_get_max_threads();
+    ~RestoreThreads() { omp_set_num_threads(count); }
+  } restore_threads;
   for (const DType dtype : {kFloat32, kFloat64}) {
     for (int64_t frames = 1; frames <= 35; ++frames) {
       const int64_t samples = (frames - 1) * hop + 5;  // center=true: 1 + samples / hop frames
@@ -472,7 +475,6 @@ TEST(AudioStft, EachColumnIsItsFramesFftForAnyFrameAndThreadCount) {
       }
     }
   }
-  omp_set_num_threads(saved_threads);
 }
 
 TEST(AudioStft, ReduceSpectrogramFramesRejectsBadArguments) {
