@@ -144,27 +144,22 @@ SoundFile::SoundFile(const std::string& path) {
     reads_through_head_ = handle_ != nullptr;
   }
   if (handle_ == nullptr) {
-    // Not a regular file, or not recognised from its bytes alone: libsndfile also looks at the
-    // name's extension when it opens by name.
+    // Not a regular file, not recognised from its bytes alone, or embedded: libsndfile also
+    // looks at the name's extension, and applies an embedded file's offset, when it opens by name.
     std::memset(&info_, 0, sizeof(info_));
     handle_ = sf_open(path.c_str(), SFM_READ, &info_);
   }
-  if (handle_ == nullptr) {
-    // A failed read explains a failed open better than libsndfile's message about the format.
-    TIMBRE_CHECK(file_.read_error == 0, "load_audio: cannot read '", path,
-                 "': ", std::strerror(file_.read_error));
-  }
-  TIMBRE_CHECK(handle_ != nullptr, "load_audio: cannot decode '", path,
-               "': ", sf_strerror(nullptr));
   try {
-    TIMBRE_CHECK(file_.read_error == 0, "load_audio: cannot read '", path,
-                 "': ", std::strerror(file_.read_error));
+    // A failed read explains a failed open better than libsndfile's message about the format.
+    check_no_failed_read(path);
+    TIMBRE_CHECK(handle_ != nullptr, "load_audio: cannot decode '", path,
+                 "': ", sf_strerror(nullptr));
     check_not_truncated(handle_, path);
     TIMBRE_CHECK(info_.channels >= 1 && info_.samplerate >= 1 && info_.frames >= 0,
                  "load_audio: cannot decode '", path, "': invalid header (channels ",
                  info_.channels, ", sample rate ", info_.samplerate, ")");
   } catch (...) {
-    sf_close(handle_);
+    if (handle_ != nullptr) sf_close(handle_);
     throw;
   }
 }
@@ -173,9 +168,13 @@ SoundFile::~SoundFile() {
   sf_close(handle_);
 }
 
-void SoundFile::check_no_read_error(const std::string& path) const {
+void SoundFile::check_no_failed_read(const std::string& path) const {
   TIMBRE_CHECK(file_.read_error == 0, "load_audio: cannot read '", path,
                "': ", std::strerror(file_.read_error));
+}
+
+void SoundFile::check_no_read_error(const std::string& path) const {
+  check_no_failed_read(path);
   TIMBRE_CHECK(sf_error(handle_) == SF_ERR_NO_ERROR, "load_audio: cannot decode '", path,
                "': ", sf_strerror(handle_));
 }

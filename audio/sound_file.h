@@ -61,6 +61,9 @@ class SoundFile {
   void check_no_read_error(const std::string& path) const;
 
  private:
+  // Throws timbre::Error naming the file if a read of it failed (read_error set).
+  void check_no_failed_read(const std::string& path) const;
+
   FileWithHead file_;  // destroyed after handle_ is closed (members go in reverse order)
   SNDFILE* handle_ = nullptr;
   SF_INFO info_{};
