@@ -3,8 +3,8 @@
 // libsndfile parses a header in many small pieces: opening a WAV file takes it about 25 reads
 // and seeks of 2 to 4 bytes, each a system call (1.5 to 2 us on a virtual machine, a quarter of
 // the time of decoding a whole 30-s clip). So SoundFile opens the file itself, reads its first
-// 64 KiB once, and hands libsndfile a "virtual file" (sf_open_virtual): reads that fall in those
-// 64 KiB are copies from memory, everything else goes straight from the file into libsndfile's
+// 4 KiB once, and hands libsndfile a "virtual file" (sf_open_virtual): reads that fall in those
+// 4 KiB are copies from memory, everything else goes straight from the file into libsndfile's
 // destination (pread), so a large read of samples is still one system call. The decoding itself
 // is unchanged: libsndfile sees the same bytes in the same order. (Files it reads at an offset,
 // behind an ID3v2 tag, are opened by name: see SoundFile.)
@@ -24,7 +24,7 @@ struct FileWithHead {
   int descriptor = -1;
   int64_t size = 0;
   int64_t position = 0;
-  std::vector<unsigned char> head;  // the file's first min(size, 64 KiB) bytes
+  std::vector<unsigned char> head;  // the file's first min(size, 4 KiB) bytes
   int read_error = 0;               // errno of a failed read, 0 if none failed
 
   FileWithHead() = default;

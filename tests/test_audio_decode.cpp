@@ -68,9 +68,10 @@ std::vector<int16_t> au_samples(const std::string& path) {
   return samples;
 }
 
-// A PCM16 WAV file of `channels` interleaved channels.
+// A PCM16 WAV file of `channels` interleaved channels; with junk_bytes > 0, a "JUNK" chunk of
+// that many bytes (metadata libsndfile skips) comes before the samples.
 void write_wav(const std::string& path, const std::vector<int16_t>& interleaved, int channels,
-               int sample_rate) {
+               int sample_rate, uint32_t junk_bytes = 0) {
   std::vector<unsigned char> bytes;
   auto put32 = [&](uint32_t v) {
     for (int i = 0; i < 4; ++i)
@@ -82,8 +83,9 @@ void write_wav(const std::string& path, const std::vector<int16_t>& interleaved,
   };
   auto tag = [&](const char* t) { bytes.insert(bytes.end(), t, t + 4); };
   const uint32_t data_size = static_cast<uint32_t>(interleaved.size() * 2);
+  const uint32_t junk_chunk_bytes = junk_bytes > 0 ? 8 + junk_bytes + (junk_bytes & 1) : 0;
   tag("RIFF");
-  put32(36 + data_size);
+  put32(36 + junk_chunk_bytes + data_size);
   tag("WAVE");
   tag("fmt ");
   put32(16);
@@ -93,6 +95,11 @@ void write_wav(const std::string& path, const std::vector<int16_t>& interleaved,
   put32(static_cast<uint32_t>(sample_rate * channels * 2));
   put16(static_cast<uint16_t>(channels * 2));
   put16(16);
+  if (junk_bytes > 0) {
+    tag("JUNK");
+    put32(junk_bytes);
+    bytes.insert(bytes.end(), junk_bytes + (junk_bytes & 1), 0x55);
+  }
   tag("data");
   put32(data_size);
   for (int16_t s : interleaved)
@@ -220,6 +227,58 @@ TEST_F(AudioFiles, AWavFileAfterAnId3TagDecodesAsTheWav) {
   EXPECT_FALSE(file.reads_through_head());
   EXPECT_EQ(load_audio(path("tagged.wav")).to_vector<float>(),
             load_audio(data_path("audio/tones.wav")).to_vector<float>());
+}
+
+TEST_F(AudioFiles, Pcm16IsExactInBothDtypesForEveryLengthAndStart) {
+  // 16-bit samples are widened in the memory of the result itself (audio/decode.cpp): for every
+  // length (vector bodies and scalar tails), start and dtype the values are s / 32768 exactly,
+  // the extremes included.
+  std::vector<int16_t> samples(1000);
+  for (size_t i = 0; i < samples.size(); ++i)
+    samples[i] = static_cast<int16_t>(static_cast<int64_t>(i * 7919 % 65536) - 32768);
+  samples[0] = -32768;
+  samples[1] = 32767;
+  write_wav(path("ramp.wav"), samples, 1, 1000);
+  for (const int64_t start : {0, 1, 3}) {
+    for (int64_t count = 1; count <= 40; ++count) {
+      const LoadOptions options{.sample_rate = 0,
+                                .offset = static_cast<double>(start) / 1000.0,
+                                .duration = static_cast<double>(count) / 1000.0};
+      const std::vector<float> y32 = load_audio(path("ramp.wav"), options).to_vector<float>();
+      LoadOptions options64 = options;
+      options64.dtype = kFloat64;
+      const std::vector<double> y64 = load_audio(path("ramp.wav"), options64).to_vector<double>();
+      ASSERT_EQ(y32.size(), static_cast<size_t>(count));
+      ASSERT_EQ(y64.size(), static_cast<size_t>(count));
+      for (int64_t i = 0; i < count; ++i) {
+        ASSERT_EQ(y32[i], static_cast<float>(samples[start + i]) / 32768.0f)
+            << "start " << start << " count " << count << " sample " << i;
+        ASSERT_EQ(y64[i], static_cast<double>(samples[start + i]) / 32768.0)
+            << "start " << start << " count " << count << " sample " << i;
+      }
+    }
+  }
+  const std::vector<double> whole =
+      load_audio(path("ramp.wav"), {.sample_rate = 0, .dtype = kFloat64}).to_vector<double>();
+  ASSERT_EQ(whole.size(), samples.size());
+  for (size_t i = 0; i < samples.size(); ++i)
+    ASSERT_EQ(whole[i], static_cast<double>(samples[i]) / 32768.0) << "sample " << i;
+}
+
+TEST_F(AudioFiles, AWavWhoseHeaderGoesBeyondTheBytesInMemoryDecodes) {
+  // SoundFile keeps the first 4 KiB in memory; a 10 KiB chunk of metadata before the samples
+  // makes libsndfile read the rest of the header from the file.
+  std::vector<int16_t> samples(5000);
+  for (size_t i = 0; i < samples.size(); ++i)
+    samples[i] = static_cast<int16_t>(static_cast<int64_t>(i * 40503 % 65536) - 32768);
+  write_wav(path("junk.wav"), samples, 1, 22050, 10001);
+  const detail::SoundFile file(path("junk.wav"));
+  EXPECT_TRUE(file.reads_through_head());
+  EXPECT_EQ(file.info().frames, 5000);
+  const std::vector<float> values = load_audio(path("junk.wav")).to_vector<float>();
+  ASSERT_EQ(values.size(), samples.size());
+  for (size_t i = 0; i < samples.size(); ++i)
+    ASSERT_EQ(values[i], static_cast<float>(samples[i]) / 32768.0f) << "sample " << i;
 }
 
 TEST_F(AudioFiles, StereoIsAveragedOrKept) {
