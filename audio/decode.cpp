@@ -57,28 +57,56 @@ std::vector<float> resample(const std::vector<float>& interleaved, int64_t frame
 using int16_in_place = int16_t __attribute__((may_alias));
 
 // out[i] = samples[i] / 32768, libsndfile's normalisation of 16-bit PCM (exact in float and
-// double: a 16-bit integer times a power of two). The samples may lie in out's own memory, as
-// long as each out[i] ends at or before samples[i + 1] begins (read_pcm16_scaled): then every
-// write lands on samples already read, and vectors of any width keep that true. ivdep tells the
-// vectoriser so; it cannot prove it (the two arrays overlap) and would otherwise stay scalar.
+// double: a 16-bit integer times a power of two), each sample's two bytes swapped first when
+// SwapBytes (samples stored in the other byte order than this CPU's). The samples may lie in
+// out's own memory, as long as each out[i] ends at or before samples[i + 1] begins
+// (read_pcm16_scaled): then every write lands on samples already read, and vectors of any width
+// keep that true. ivdep tells the vectoriser so; it cannot prove it (the two arrays overlap) and
+// would otherwise stay scalar.
 // samples: [count] -> out: [count]
-template <typename T>
+template <bool SwapBytes, typename T>
 inline __attribute__((always_inline)) void scale_pcm16_body(const int16_in_place* samples,
                                                             int64_t count, T* out) {
   const T scale = T(1) / T(32768);
 #pragma GCC ivdep
-  for (int64_t i = 0; i < count; ++i)
-    out[i] = static_cast<T>(samples[i]) * scale;
+  for (int64_t i = 0; i < count; ++i) {
+    int16_t sample = samples[i];
+    if constexpr (SwapBytes) {
+      sample = static_cast<int16_t>(__builtin_bswap16(static_cast<uint16_t>(sample)));
+    }
+    out[i] = static_cast<T>(sample) * scale;
+  }
 }
 // Compiled for AVX-512, AVX2 and baseline x86-64 (audio/target_clones.h): with AVX2 one instruction
-// widens 8 samples to 32-bit integers, where SSE2 needs an unpack and a shift per 4.
+// widens 8 samples to 32-bit integers (and one swaps the bytes of 16), where SSE2 needs an unpack
+// and a shift per 4.
 TIMBRE_AVX512_AVX2_CLONES void scale_pcm16(const int16_in_place* samples, int64_t count,
-                                           float* out) {
-  scale_pcm16_body(samples, count, out);
+                                           bool swap_bytes, float* out) {
+  if (swap_bytes) {
+    scale_pcm16_body<true>(samples, count, out);
+  } else {
+    scale_pcm16_body<false>(samples, count, out);
+  }
 }
 TIMBRE_AVX512_AVX2_CLONES void scale_pcm16(const int16_in_place* samples, int64_t count,
-                                           double* out) {
-  scale_pcm16_body(samples, count, out);
+                                           bool swap_bytes, double* out) {
+  if (swap_bytes) {
+    scale_pcm16_body<true>(samples, count, out);
+  } else {
+    scale_pcm16_body<false>(samples, count, out);
+  }
+}
+
+// Whether the file's 16-bit samples are stored plainly, in the other byte order than this
+// CPU's: the big-endian containers AU (GTZAN's files) and AIFF on x86. libsndfile would read
+// them and then swap their bytes in a scalar loop of its own (two thirds of the time of decoding
+// a 30-s .au clip); read_pcm16_scaled reads their bytes as stored instead and swaps them while
+// widening, in the same pass. Only for containers whose data libsndfile reads as plain PCM
+// (FLAC also reports 16-bit PCM, but its bytes are compressed).
+bool stored_pcm16_needs_byte_swap(SNDFILE* handle, int format) {
+  const int container = format & SF_FORMAT_TYPEMASK;
+  return (container == SF_FORMAT_AU || container == SF_FORMAT_AIFF) &&
+         sf_command(handle, SFC_RAW_DATA_NEEDS_ENDSWAP, nullptr, 0) == SF_TRUE;
 }
 
 // Reads up to `frames` frames of a one-channel 16-bit PCM file and stores them as
@@ -87,15 +115,18 @@ TIMBRE_AVX512_AVX2_CLONES void scale_pcm16(const int16_in_place* samples, int64_
 // widened forward in place. out[i] ends at byte sizeof(T) * (i + 1), sample i + 1 starts at byte
 // (sizeof(T) - 2) * frames + 2 * (i + 1), which is not before it for i < frames. The kernel's
 // copy also brings the end of `out` into the cache, so half of the results land on cached lines
-// (a separate buffer for the samples was ~5 % slower for a 30-s clip). Returns the number of
+// (a separate buffer for the samples was ~5 % slower for a 30-s clip). With swap_bytes
+// (stored_pcm16_needs_byte_swap) the samples are read as stored bytes (sf_read_raw, which stops
+// at the end of the samples as sf_readf_short does) and swapped here. Returns the number of
 // frames read (fewer at a truncated end).
 // file: one channel, PCM_16 -> out: [frames]
 template <typename T>
-sf_count_t read_pcm16_scaled(SNDFILE* handle, sf_count_t frames, T* out) {
+sf_count_t read_pcm16_scaled(SNDFILE* handle, sf_count_t frames, bool swap_bytes, T* out) {
   auto* samples = reinterpret_cast<int16_in_place*>(reinterpret_cast<unsigned char*>(out) +
                                                     (sizeof(T) - sizeof(int16_t)) * frames);
-  const sf_count_t read = sf_readf_short(handle, samples, frames);
-  scale_pcm16(samples, read, out);
+  const sf_count_t read = swap_bytes ? sf_read_raw(handle, samples, frames * 2) / 2
+                                     : sf_readf_short(handle, samples, frames);
+  scale_pcm16(samples, read, swap_bytes, out);
   return read;
 }
 
@@ -143,8 +174,9 @@ Tensor load_audio(const std::string& path, const LoadOptions& options) {
       // 16-bit PCM (GTZAN, most WAVs): libsndfile's integer-to-float loop is scalar, so the
       // samples are read as they are stored and scaled here, in a loop the compiler vectorises.
       // Same values: s * 2^-15 is exact in float and double.
+      const bool swap_bytes = stored_pcm16_needs_byte_swap(file.handle(), file.info().format);
       read = dispatch_floating(options.dtype, "load_audio", [&]<typename T>() {
-        return read_pcm16_scaled(file.handle(), frames, y.data_ptr<T>());
+        return read_pcm16_scaled(file.handle(), frames, swap_bytes, y.data_ptr<T>());
       });
     } else {
       read = options.dtype == DType::Float32

@@ -55,10 +55,12 @@ constexpr double kLibrosaBeatTrackMs = 75.0;
 constexpr double kLibrosaLstm33Ms = 62.0;
 constexpr double kLibrosaGtzan57Ms = 1238.0;
 
-// The 30-s clip, float32 [661500], and the same samples as a 16-bit WAV file for the decode case.
+// The 30-s clip, float32 [661500], and the same samples as 16-bit WAV and Sun .au files (GTZAN's
+// own format, big-endian) for the decode cases.
 struct Clip {
   Tensor y;
   std::string wav_path;
+  std::string au_path;
 };
 
 // Writes mono 16-bit PCM samples (values s / 32768) as a canonical 44-byte-header WAV.
@@ -85,6 +87,29 @@ void write_wav16(const std::string& path, const std::vector<float>& samples, int
   }
 }
 
+// Writes mono 16-bit PCM samples (values s / 32768) as a Sun .au file: a 24-byte big-endian
+// header (magic, data offset, data size, encoding 3 = 16-bit linear PCM, rate, channels), then
+// the samples, big-endian.
+void write_au16(const std::string& path, const std::vector<float>& samples, int sample_rate) {
+  auto put_big_endian32 = [](std::ofstream& out, uint32_t v) {
+    const char bytes[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                           static_cast<char>(v >> 8), static_cast<char>(v)};
+    out.write(bytes, 4);
+  };
+  std::ofstream out(path, std::ios::binary);
+  out.write(".snd", 4);
+  put_big_endian32(out, 24);
+  put_big_endian32(out, static_cast<uint32_t>(samples.size() * 2));
+  put_big_endian32(out, 3);
+  put_big_endian32(out, static_cast<uint32_t>(sample_rate));
+  put_big_endian32(out, 1);
+  for (const float sample : samples) {
+    const auto value = static_cast<uint16_t>(static_cast<int16_t>(sample * 32768.0f));  // exact
+    const char bytes[2] = {static_cast<char>(value >> 8), static_cast<char>(value)};
+    out.write(bytes, 2);
+  }
+}
+
 // Builds the clip once (not timed).
 const Clip& clip() {
   static const Clip built = [] {
@@ -99,6 +124,8 @@ const Clip& clip() {
                        ("timbre_bench_audio_" + std::to_string(getpid()) + ".wav"))
                           .string();
     write_wav16(result.wav_path, tiled, static_cast<int>(kSampleRate));
+    result.au_path = result.wav_path.substr(0, result.wav_path.size() - 4) + ".au";
+    write_au16(result.au_path, tiled, static_cast<int>(kSampleRate));
     return result;
   }();
   return built;
@@ -126,6 +153,14 @@ void bench_decode(benchmark::State& state) {
   time_against_librosa(state, kLibrosaDecodeMs, [](const Tensor&) {
     benchmark::DoNotOptimize(audio::load_audio(clip().wav_path).raw_data_ptr());
   });
+}
+
+// The same clip as GTZAN stores its files (.au, big-endian): no librosa reference of its own.
+void bench_decode_au(benchmark::State& state) {
+  omp_set_num_threads(1);
+  const std::string& path = clip().au_path;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(audio::load_audio(path).raw_data_ptr());
 }
 
 void bench_stft(benchmark::State& state) {
@@ -224,6 +259,7 @@ int main(int argc, char** argv) {
   g_threads = 1;  // librosa's reference is single-threaded: compare like with like
   omp_set_num_threads(1);
   add_benchmark("audio/decode", bench_decode);
+  add_benchmark("audio/decode_step/au", bench_decode_au);
   add_benchmark("audio/stft", bench_stft);
   add_benchmark("audio/melspectrogram", bench_melspectrogram);
   add_benchmark("audio/mfcc20", bench_mfcc);
@@ -238,5 +274,6 @@ int main(int argc, char** argv) {
   add_benchmark("audio/gtzan57", bench_gtzan57);
   const int status = run_benchmarks(argc, argv);
   std::filesystem::remove(clip().wav_path);
+  std::filesystem::remove(clip().au_path);
   return status;
 }

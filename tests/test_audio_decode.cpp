@@ -6,6 +6,7 @@
 // are compared with ==. Resampling uses libsamplerate, whose output cannot equal librosa's
 // (soxr); there we check the length formula, that a sine keeps its frequency, and that it stays
 // within 1e-3 of the ideal sine (the filter's passband ripple and stopband are far below that).
+#include <sndfile.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -229,40 +230,90 @@ TEST_F(AudioFiles, AWavFileAfterAnId3TagDecodesAsTheWav) {
             load_audio(data_path("audio/tones.wav")).to_vector<float>());
 }
 
+// The containers of 16-bit PCM that decode reads in each byte order: WAV little-endian, AU (GTZAN's
+// format) and AIFF big-endian, whose bytes are swapped while widening (audio/decode.cpp).
+struct Container {
+  const char* extension;
+  int format;
+};
+constexpr Container kPcm16Containers[] = {
+    {"wav", SF_FORMAT_WAV}, {"au", SF_FORMAT_AU}, {"aiff", SF_FORMAT_AIFF}};
+
+// A one-channel 16-bit PCM file written by libsndfile in `format`'s container.
+void write_pcm16(const std::string& path, const std::vector<int16_t>& samples, int sample_rate,
+                 int format) {
+  SF_INFO info{};
+  info.samplerate = sample_rate;
+  info.channels = 1;
+  info.format = format | SF_FORMAT_PCM_16;
+  SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
+  ASSERT_NE(file, nullptr) << path << ": " << sf_strerror(nullptr);
+  EXPECT_EQ(sf_writef_short(file, samples.data(), std::ssize(samples)), std::ssize(samples));
+  sf_close(file);
+}
+
+TEST_F(AudioFiles, EverySixteenBitValueDecodesExactlyInEachByteOrder) {
+  std::vector<int16_t> samples(65536);
+  for (size_t i = 0; i < samples.size(); ++i)
+    samples[i] = static_cast<int16_t>(static_cast<int64_t>(i * 40503 % 65536) - 32768);
+  for (const Container& container : kPcm16Containers) {
+    const std::string file = path(std::string("all.") + container.extension);
+    write_pcm16(file, samples, 22050, container.format);
+    const std::vector<float> y32 = load_audio(file).to_vector<float>();
+    const std::vector<double> y64 = load_audio(file, {.dtype = kFloat64}).to_vector<double>();
+    ASSERT_EQ(y32.size(), samples.size()) << container.extension;
+    ASSERT_EQ(y64.size(), samples.size()) << container.extension;
+    for (size_t i = 0; i < samples.size(); ++i) {
+      ASSERT_EQ(y32[i], static_cast<float>(samples[i]) / 32768.0f)
+          << container.extension << " sample " << i;
+      ASSERT_EQ(y64[i], static_cast<double>(samples[i]) / 32768.0)
+          << container.extension << " sample " << i;
+    }
+  }
+}
+
 TEST_F(AudioFiles, Pcm16IsExactInBothDtypesForEveryLengthAndStart) {
   // 16-bit samples are widened in the memory of the result itself (audio/decode.cpp): for every
-  // length (vector bodies and scalar tails), start and dtype the values are s / 32768 exactly,
-  // the extremes included.
+  // length (vector bodies and scalar tails), start, dtype and byte order the values are
+  // s / 32768 exactly, the extremes included.
   std::vector<int16_t> samples(1000);
   for (size_t i = 0; i < samples.size(); ++i)
     samples[i] = static_cast<int16_t>(static_cast<int64_t>(i * 7919 % 65536) - 32768);
   samples[0] = -32768;
   samples[1] = 32767;
-  write_wav(path("ramp.wav"), samples, 1, 1000);
-  for (const int64_t start : {0, 1, 3}) {
-    for (int64_t count = 1; count <= 40; ++count) {
-      const LoadOptions options{.sample_rate = 0,
-                                .offset = static_cast<double>(start) / 1000.0,
-                                .duration = static_cast<double>(count) / 1000.0};
-      const std::vector<float> y32 = load_audio(path("ramp.wav"), options).to_vector<float>();
-      LoadOptions options64 = options;
-      options64.dtype = kFloat64;
-      const std::vector<double> y64 = load_audio(path("ramp.wav"), options64).to_vector<double>();
-      ASSERT_EQ(y32.size(), static_cast<size_t>(count));
-      ASSERT_EQ(y64.size(), static_cast<size_t>(count));
-      for (int64_t i = 0; i < count; ++i) {
-        ASSERT_EQ(y32[i], static_cast<float>(samples[start + i]) / 32768.0f)
-            << "start " << start << " count " << count << " sample " << i;
-        ASSERT_EQ(y64[i], static_cast<double>(samples[start + i]) / 32768.0)
-            << "start " << start << " count " << count << " sample " << i;
+  for (const Container& container : kPcm16Containers) {
+    const std::string file = path(std::string("ramp.") + container.extension);
+    write_pcm16(file, samples, 1000, container.format);
+    for (const int64_t start : {0, 1, 3}) {
+      for (int64_t count = 1; count <= 40; ++count) {
+        const LoadOptions options{.sample_rate = 0,
+                                  .offset = static_cast<double>(start) / 1000.0,
+                                  .duration = static_cast<double>(count) / 1000.0};
+        const std::vector<float> y32 = load_audio(file, options).to_vector<float>();
+        LoadOptions options64 = options;
+        options64.dtype = kFloat64;
+        const std::vector<double> y64 = load_audio(file, options64).to_vector<double>();
+        ASSERT_EQ(y32.size(), static_cast<size_t>(count)) << container.extension;
+        ASSERT_EQ(y64.size(), static_cast<size_t>(count)) << container.extension;
+        for (int64_t i = 0; i < count; ++i) {
+          ASSERT_EQ(y32[i], static_cast<float>(samples[start + i]) / 32768.0f)
+              << container.extension << " start " << start << " count " << count << " sample " << i;
+          ASSERT_EQ(y64[i], static_cast<double>(samples[start + i]) / 32768.0)
+              << container.extension << " start " << start << " count " << count << " sample " << i;
+        }
       }
     }
   }
-  const std::vector<double> whole =
-      load_audio(path("ramp.wav"), {.sample_rate = 0, .dtype = kFloat64}).to_vector<double>();
-  ASSERT_EQ(whole.size(), samples.size());
-  for (size_t i = 0; i < samples.size(); ++i)
-    ASSERT_EQ(whole[i], static_cast<double>(samples[i]) / 32768.0) << "sample " << i;
+}
+
+TEST_F(AudioFiles, ATruncatedAuFileIsReportedAsTruncated) {
+  // An .au header announces its data size; a file cut short of it fails, naming the file.
+  std::vector<int16_t> samples(5000, 1234);
+  write_pcm16(path("whole.au"), samples, 22050, SF_FORMAT_AU);
+  const std::vector<unsigned char> bytes = read_bytes(path("whole.au"));
+  write_bytes(path("cut.au"), std::vector<unsigned char>(bytes.begin(), bytes.end() - 4001));
+  EXPECT_ERROR_CONTAINS(load_audio(path("cut.au")), "cut.au");
+  EXPECT_ERROR_CONTAINS(load_audio(path("cut.au")), "truncated");
 }
 
 TEST_F(AudioFiles, AWavWhoseHeaderGoesBeyondTheBytesInMemoryDecodes) {
