@@ -1,7 +1,6 @@
-// audio/decode.cpp - libsndfile decoding, channel averaging and libsamplerate resampling.
+// audio/decode.cpp - libsndfile decoding and channel averaging (resampling: audio/resample.cpp).
 #include "audio/decode.h"
 
-#include <samplerate.h>
 #include <sndfile.h>
 
 #include <algorithm>
@@ -22,33 +21,6 @@ namespace {
 // numpy.round: halves go to the even neighbour (std::nearbyint in the default rounding mode).
 int64_t round_half_even(double value) {
   return static_cast<int64_t>(std::nearbyint(value));
-}
-
-// Resamples interleaved float samples with libsamplerate (sinc, best quality).
-// interleaved: [frames * channels] -> [output_frames * channels], output_frames =
-// ceil(frames * target / native) as librosa.resample (zero-padded or trimmed to that length).
-std::vector<float> resample(const std::vector<float>& interleaved, int64_t frames, int channels,
-                            int native_rate, int target_rate, const std::string& path) {
-  const double ratio = static_cast<double>(target_rate) / static_cast<double>(native_rate);
-  const int64_t output_frames =
-      static_cast<int64_t>(std::ceil(static_cast<double>(frames) * ratio));
-  std::vector<float> output(static_cast<size_t>(output_frames) * channels, 0.0f);
-  if (frames == 0 || output_frames == 0) return output;
-  // libsamplerate may produce a few samples fewer or more than the ideal count; give it room.
-  std::vector<float> converted(static_cast<size_t>(output_frames + 16) * channels, 0.0f);
-  SRC_DATA data{};
-  data.data_in = interleaved.data();
-  data.input_frames = static_cast<long>(frames);
-  data.data_out = converted.data();
-  data.output_frames = static_cast<long>(output_frames + 16);
-  data.src_ratio = ratio;
-  data.end_of_input = 1;
-  const int status = src_simple(&data, SRC_SINC_BEST_QUALITY, channels);
-  TIMBRE_CHECK(status == 0, "load_audio: resampling '", path, "' from ", native_rate, " to ",
-               target_rate, " Hz failed: ", src_strerror(status));
-  const int64_t produced = std::min<int64_t>(data.output_frames_gen, output_frames);
-  std::copy(converted.begin(), converted.begin() + produced * channels, output.begin());
-  return output;
 }
 
 // A 16-bit sample stored in the memory of the float or double it becomes: may_alias tells the
@@ -197,45 +169,29 @@ Tensor load_audio(const std::string& path, const LoadOptions& options) {
   TIMBRE_CHECK(read == frames, "load_audio: '", path, "' is truncated: its header announces ",
                total_frames, " frames but only ", start + read, " could be read");
 
-  // Average the channels: interleaved [frames * channels] -> [frames] (mono) or keep them.
+  // Average the channels (librosa's to_mono) or keep them, in the result's dtype:
+  // interleaved [frames * channels] -> y: [out_channels, frames]. Then resample each row, as
+  // librosa.load does after to_mono.
   const int out_channels = options.mono ? 1 : channels;
-  std::vector<double> mixed_double(static_cast<size_t>(frames) * out_channels);
-  for (int64_t f = 0; f < frames; ++f) {
-    if (options.mono) {
-      double sum = 0.0;
-      for (int c = 0; c < channels; ++c)
-        sum += interleaved[f * channels + c];
-      mixed_double[f] = sum / channels;
-    } else {
-      for (int c = 0; c < channels; ++c) {
-        mixed_double[f * channels + c] = interleaved[f * channels + c];
-      }
-    }
-  }
-
-  int64_t out_frames = frames;
-  if (target_rate != native_rate) {
-    // libsamplerate works in float32.
-    std::vector<float> mixed(mixed_double.size());
-    for (size_t i = 0; i < mixed.size(); ++i)
-      mixed[i] = static_cast<float>(mixed_double[i]);
-    const std::vector<float> resampled =
-        resample(mixed, frames, out_channels, native_rate, target_rate, path);
-    out_frames = static_cast<int64_t>(resampled.size()) / out_channels;
-    mixed_double.assign(resampled.begin(), resampled.end());
-  }
-
-  // Interleaved [frames, channels] -> [samples] or [channels, samples].
-  const Shape sizes = options.mono ? Shape{out_frames} : Shape{out_channels, out_frames};
-  Tensor y = empty(sizes, {.dtype = options.dtype});
+  Tensor y =
+      empty(options.mono ? Shape{frames} : Shape{out_channels, frames}, {.dtype = options.dtype});
   dispatch_floating(options.dtype, "load_audio", [&]<typename T>() {
     T* out = y.data_ptr<T>();
-    for (int64_t f = 0; f < out_frames; ++f) {
-      for (int c = 0; c < out_channels; ++c) {
-        out[c * out_frames + f] = static_cast<T>(mixed_double[f * out_channels + c]);
+    for (int64_t f = 0; f < frames; ++f) {
+      if (options.mono) {
+        double sum = 0.0;
+        for (int c = 0; c < channels; ++c)
+          sum += interleaved[f * channels + c];
+        out[f] = static_cast<T>(sum / channels);
+      } else {
+        for (int c = 0; c < channels; ++c)
+          out[c * frames + f] = static_cast<T>(interleaved[f * channels + c]);
       }
     }
   });
+  if (target_rate != native_rate) {
+    y = resample(y, native_rate, target_rate, options.resample_type);
+  }
   return y;
 }
 

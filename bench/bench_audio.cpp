@@ -29,6 +29,7 @@
 #include "audio/hpss.h"
 #include "audio/median_filter.h"
 #include "audio/mel.h"
+#include "audio/resample.h"
 #include "audio/spectral.h"
 #include "audio/stft.h"
 #include "bench_main.h"
@@ -163,6 +164,16 @@ void bench_decode_au(benchmark::State& state) {
     benchmark::DoNotOptimize(audio::load_audio(path).raw_data_ptr());
 }
 
+// The clip's 661,500 samples taken as 15 s at 44.1 kHz (FMA's MP3s are 44.1 kHz), resampled to
+// 22.05 kHz with librosa's default resampler: no librosa reference of its own.
+void bench_resample_soxr_hq(benchmark::State& state) {
+  omp_set_num_threads(1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        audio::resample(clip().y, 44100, 22050, audio::ResampleType::SoxrHq).raw_data_ptr());
+  }
+}
+
 void bench_stft(benchmark::State& state) {
   time_against_librosa(state, kLibrosaStftMs, [](const Tensor& y) {
     benchmark::DoNotOptimize(audio::stft(y).real.raw_data_ptr());
@@ -260,6 +271,7 @@ int main(int argc, char** argv) {
   omp_set_num_threads(1);
   add_benchmark("audio/decode", bench_decode);
   add_benchmark("audio/decode_step/au", bench_decode_au);
+  add_benchmark("audio/decode_step/resample_soxr_hq", bench_resample_soxr_hq);
   add_benchmark("audio/stft", bench_stft);
   add_benchmark("audio/melspectrogram", bench_melspectrogram);
   add_benchmark("audio/mfcc20", bench_mfcc);

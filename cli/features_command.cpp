@@ -53,8 +53,9 @@ struct FeaturesOptions {
   double fmax = 0.0;  // 0: sample_rate / 2
   std::string pad_mode = "constant";
   std::string dtype = "float32";
-  std::string label;      // gtzan57 only; empty: the file name up to its first '.'
-  int threads = 0;        // folder input: worker threads; 0: one per core
+  std::string res_type = "soxr_hq";  // librosa.load's res_type, used when --sr differs
+  std::string label;                 // gtzan57 only; empty: the file name up to its first '.'
+  int threads = 0;                   // folder input: worker threads; 0: one per core
   bool progress = false;  // folder input: draw the progress bar even when stderr is no terminal
 };
 
@@ -165,11 +166,13 @@ void emit_text(const std::string& text, const FeaturesOptions& options) {
   std::printf("wrote %s\n", options.out.c_str());
 }
 
-// How a file is decoded: librosa.load(path, sr=--sr, mono=True, dtype=--dtype).
+// How a file is decoded: librosa.load(path, sr=--sr, mono=True, dtype=--dtype,
+// res_type=--res-type).
 audio::LoadOptions load_options(const FeaturesOptions& options) {
   audio::LoadOptions load;
   load.sample_rate = options.sample_rate;
   load.dtype = options.dtype == "float64" ? DType::Float64 : DType::Float32;
+  load.resample_type = audio::parse_resample_type(options.res_type);
   return load;
 }
 
@@ -255,10 +258,7 @@ void run_features(const FeaturesOptions& options, const CLI::App& command) {
     return;
   }
 
-  audio::LoadOptions load;
-  load.sample_rate = options.sample_rate;
-  load.dtype = options.dtype == "float64" ? DType::Float64 : DType::Float32;
-  const Tensor y = audio::load_audio(options.input, load);  // [samples]
+  const Tensor y = audio::load_audio(options.input, load_options(options));  // [samples]
 
   if (options.kind == "tempo") {
     audio::BeatOptions beat;
@@ -338,6 +338,11 @@ void add_features_command(CLI::App& app) {
   command->add_option("--dtype", options->dtype, "Precision of the decoded signal and the work")
       ->default_val("float32")
       ->check(CLI::IsMember({"float32", "float64"}));
+  command
+      ->add_option("--res-type", options->res_type,
+                   "Resampler when the file's rate is not --sr (librosa's res_type)")
+      ->default_val("soxr_hq")
+      ->check(CLI::IsMember(audio::resample_type_names()));
   command
       ->add_option("--max-frames", options->max_frames,
                    "lstm33: keep the first N frames (the report: 128); 0 keeps all")

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config   # compiler and build tools
   libgtest-dev libgmock-dev                      # tests
   libcli11-dev                                   # cli/: the `timbre` program
-  libsndfile1-dev libsamplerate0-dev             # audio/: decoding and resampling
+  libsndfile1-dev libsamplerate0-dev libsoxr-dev # audio/: decoding and resampling
   libstb-dev                                     # audio/: PNG files and resizing (stb)
   libbenchmark-dev                               # bench/
   libtorch-dev libopenblas-dev                   # bench/: the libtorch comparison

@@ -373,6 +373,28 @@ TEST_F(AudioFiles, ResamplingKeepsLengthFormulaAndFrequency) {
   }
 }
 
+TEST_F(AudioFiles, ResamplingUsesTheChosenTypeAfterAveragingTheChannels) {
+  // librosa.load: to_mono at the native rate, then resample(res_type) in the result's dtype.
+  std::vector<int16_t> interleaved(2 * 4410);
+  for (size_t i = 0; i < interleaved.size(); ++i)
+    interleaved[i] = static_cast<int16_t>(static_cast<int64_t>(i * 2654435761u % 20000) - 10000);
+  write_wav(path("stereo.wav"), interleaved, 2, 44100);
+  for (const ResampleType type : {ResampleType::SoxrHq, ResampleType::SincBest}) {
+    for (const DType dtype : {kFloat32, kFloat64}) {
+      const Tensor native =
+          load_audio(path("stereo.wav"), {.sample_rate = 0, .dtype = dtype});  // [4410]
+      const Tensor expected = resample(native, 44100, 22050, type);
+      const Tensor y = load_audio(path("stereo.wav"), {.dtype = dtype, .resample_type = type});
+      ASSERT_EQ(y.sizes(), Shape{2205});
+      ASSERT_EQ(y.dtype(), dtype);
+      EXPECT_EQ(y.to_vector<double>(), expected.to_vector<double>())
+          << resample_type_name(type) << " " << dtype_name(dtype);
+      const Tensor both = load_audio(path("stereo.wav"), {.mono = false, .resample_type = type});
+      EXPECT_EQ(both.sizes(), (Shape{2, 2205}));
+    }
+  }
+}
+
 TEST_F(AudioFiles, ErrorsNameTheFileAndTheReason) {
   const std::string missing = path("missing.wav");
   EXPECT_ERROR_CONTAINS(load_audio(missing), "missing.wav");

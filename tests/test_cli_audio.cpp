@@ -64,6 +64,24 @@ TEST_F(CliAudio, FeaturesChromaHonoursPadModeAndDtype) {
   EXPECT_TRUE(all_close(written, expected, 0.0, 0.0));
 }
 
+TEST_F(CliAudio, FeaturesResampleWithTheChosenResType) {
+  // --sr other than the file's rate resamples as librosa.load(sr, res_type): soxr_hq by default.
+  for (const std::string res_type : {"", "sinc_fastest"}) {
+    const std::string flag = res_type.empty() ? "" : " --res-type " + res_type;
+    const RunResult result =
+        run("features " + kDrums + " --kind rms --sr 16000" + flag + " --out " + path("rms.npy"));
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const audio::ResampleType type =
+        audio::parse_resample_type(res_type.empty() ? std::string("soxr_hq") : res_type);
+    const Tensor y = audio::load_audio(kDrums, {.sample_rate = 16000, .resample_type = type});
+    EXPECT_TRUE(all_close(read_npy(path("rms.npy")), audio::rms(y), 0.0, 0.0)) << res_type;
+  }
+  const RunResult refused = run("features " + kDrums + " --kind rms --sr 16000 --res-type " +
+                                "kaiser_best --out " + path("rms.npy"));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("kaiser_best"), std::string::npos) << refused.output;
+}
+
 TEST_F(CliAudio, FeaturesSpectralCentroidIsFloat64LikeLibrosa) {
   const RunResult result = run("features " + kDrums + " --kind spectral_centroid --hop 256 --out " +
                                path("centroid.npy"));
