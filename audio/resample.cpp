@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "tensor/error.h"
@@ -64,10 +65,11 @@ int libsamplerate_converter(ResampleType type) {
   }
 }
 
-// One row through libsoxr, as python-soxr's resample() (cysoxr_divide_proc) does it: input in
-// chunks of int(48000 * native / target) samples into an output of ceil(n * target / native),
-// then one flush of the filter's tail into what is left of it. In T (float32 or float64 samples
-// in and out). Returns what libsoxr produced (possibly a few samples short).
+// One row through libsoxr, as python-soxr's resample() (cysoxr_divide_proc in python-soxr 0.3,
+// the Cython versions librosa 0.10 was installed with) does it: input in chunks of
+// int(48000 * native / target) samples into an output of ceil(n * target / native), then one
+// flush of the filter's tail into what is left of it. In T (float32 or float64 samples in and
+// out). Returns what libsoxr produced (possibly a few samples short).
 // in: [count] -> [<= ceil(count * target / native)]
 template <typename T>
 std::vector<T> resample_row_with_soxr(const T* in, int64_t count, int native_rate, int target_rate,
@@ -75,30 +77,31 @@ std::vector<T> resample_row_with_soxr(const T* in, int64_t count, int native_rat
   const double native = native_rate, target = target_rate;
   const auto capacity =
       static_cast<size_t>(std::ceil(static_cast<double>(count) * target / native));
-  const auto chunk = static_cast<size_t>(48000.0 * native / target);
+  // At least one sample per chunk: python-soxr's formula gives 0 above 48000-fold upsampling.
+  const size_t chunk = std::max<size_t>(1, static_cast<size_t>(48000.0 * native / target));
   const soxr_datatype_t datatype = sizeof(T) == 4 ? SOXR_FLOAT32_I : SOXR_FLOAT64_I;
   const soxr_io_spec_t io_spec = soxr_io_spec(datatype, datatype);
   const soxr_quality_spec_t quality = soxr_quality_spec(soxr_recipe(type), 0);
+  std::vector<T> out(capacity);  // before the resampler exists: nothing to free if this throws
   soxr_error_t error = nullptr;
-  soxr_t soxr = soxr_create(native, target, 1, &error, &io_spec, &quality, nullptr);
+  const std::unique_ptr<struct soxr, decltype(&soxr_delete)> resampler(
+      soxr_create(native, target, 1, &error, &io_spec, &quality, nullptr), &soxr_delete);
   TIMBRE_CHECK(error == nullptr, "resample: libsoxr cannot convert ", native_rate, " to ",
                target_rate, " Hz: ", error);
-  std::vector<T> out(capacity);
   size_t produced = 0, done = 0, position = 0;
   const auto total = static_cast<size_t>(count);
   while (error == nullptr && position < total) {
     const size_t take = std::min(chunk, total - position);
-    error = soxr_process(soxr, in + position, take, nullptr, out.data() + produced,
+    error = soxr_process(resampler.get(), in + position, take, nullptr, out.data() + produced,
                          capacity - produced, &done);
     produced += done;
     position += take;
   }
   if (error == nullptr && produced < capacity) {  // the flush: no input, the filter's tail out
-    error =
-        soxr_process(soxr, nullptr, 0, nullptr, out.data() + produced, capacity - produced, &done);
+    error = soxr_process(resampler.get(), nullptr, 0, nullptr, out.data() + produced,
+                         capacity - produced, &done);
     produced += done;
   }
-  soxr_delete(soxr);
   TIMBRE_CHECK(error == nullptr, "resample: libsoxr failed: ", error);
   out.resize(produced);
   return out;
@@ -160,6 +163,7 @@ Tensor resample(const Tensor& y, int native_rate, int target_rate, ResampleType 
                y.dim(), " dimensions");
   TIMBRE_CHECK(y.dtype() == DType::Float32 || y.dtype() == DType::Float64,
                "resample: y must be float32 or float64, got ", dtype_name(y.dtype()));
+  TIMBRE_CHECK(y.device().is_cpu(), "resample: the signal must be on the CPU");
   TIMBRE_CHECK(native_rate >= 1 && target_rate >= 1, "resample: rates must be >= 1 Hz, got ",
                native_rate, " and ", target_rate);
   if (native_rate == target_rate) return y;

@@ -43,7 +43,8 @@ ResampleType parse_resample_type(const std::string& name);
 //   [channels, that]
 // In the dtype of y: libsoxr works in it (float32 or float64, as python-soxr does for numpy
 // arrays of that dtype); libsamplerate only in float32, so float64 rows pass through float32.
-// Requires: y float32 or float64, 1-D or 2-D, contiguous or not; native_rate, target_rate >= 1.
+// Requires: y float32 or float64 on the CPU, 1-D or 2-D, contiguous or not; native_rate,
+//           target_rate >= 1.
 // Ensures:  y itself when the rates are equal (librosa returns y unchanged then).
 // Throws timbre::Error when a library reports an error.
 Tensor resample(const Tensor& y, int native_rate, int target_rate,

@@ -85,10 +85,10 @@ sf_count_t file_tell(void* user) {
 }
 
 // libsndfile quietly reads what is there when a file is cut short after its header (it only
-// notes "data : 441000 (should be 19956)" in its log). We treat that as an error: a truncated
-// download or copy should not silently become a shorter clip. Declared sizes that are streaming
-// placeholders (0, or 0xFFFFFFFF-like "unknown") are not truncation; a 1-byte difference is a
-// pad byte.
+// notes "data : 441000 (should be 19956)" in its log for a WAV; "Data Size" for AU, "SSND :"
+// for AIFF). We treat that as an error: a truncated download or copy should not silently become
+// a shorter clip. Declared sizes that are streaming placeholders (0, or 0xFFFFFFFF-like
+// "unknown") are not truncation; a 1-byte difference is a pad byte.
 void check_not_truncated(SNDFILE* handle, const std::string& path) {
   std::vector<char> log(16384, '\0');
   sf_command(handle, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size() - 1));
@@ -96,8 +96,9 @@ void check_not_truncated(SNDFILE* handle, const std::string& path) {
   std::string line;
   while (std::getline(lines, line)) {
     const size_t should = line.find("(should be ");
-    const bool data_line =
-        line.find("data :") != std::string::npos || line.find("Data Size") != std::string::npos;
+    const bool data_line = line.find("data :") != std::string::npos ||     // WAV
+                           line.find("Data Size") != std::string::npos ||  // AU
+                           line.find("SSND :") != std::string::npos;       // AIFF
     if (should == std::string::npos || !data_line) continue;
     const size_t colon = line.find(':');
     const long long declared = std::atoll(line.c_str() + colon + 1);

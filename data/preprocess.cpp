@@ -28,8 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Bumped whenever an output of some kind changes, so that an old cache is not trusted.
-constexpr int kCacheVersion = 1;
+// Bumped whenever an output of some kind changes, so that an old cache is not trusted. 2: clips
+// at another rate than sample_rate are resampled with soxr_hq (was libsamplerate's sinc_best).
+constexpr int kCacheVersion = 2;
 // Columns of a 3-s mel segment: 1 + 66150 / 512 frames (center=True), as the FMA CNN reads.
 constexpr int64_t kMelSegmentFrames = 130;
 

@@ -3,9 +3,9 @@
 // channel averaging, resampling, and clear errors for bad files.
 //
 // Tolerances: decoding 16-bit PCM is exact (s / 32768 is representable in float32), so samples
-// are compared with ==. Resampling uses libsamplerate, whose output cannot equal librosa's
-// (soxr); there we check the length formula, that a sine keeps its frequency, and that it stays
-// within 1e-3 of the ideal sine (the filter's passband ripple and stopband are far below that).
+// are compared with ==. Resampling (audio/resample.h, tests/test_audio_resample.cpp) has no
+// golden; here we check the length formula, that a sine keeps its frequency, that it stays
+// within 1e-3 of the ideal sine, and that the chosen converter runs after channel averaging.
 #include <sndfile.h>
 #include <unistd.h>
 
@@ -306,14 +306,18 @@ TEST_F(AudioFiles, Pcm16IsExactInBothDtypesForEveryLengthAndStart) {
   }
 }
 
-TEST_F(AudioFiles, ATruncatedAuFileIsReportedAsTruncated) {
-  // An .au header announces its data size; a file cut short of it fails, naming the file.
+TEST_F(AudioFiles, TruncatedFilesOfEachContainerAreReportedAsTruncated) {
+  // The header announces the data's size; a file cut short of it fails, naming the file.
   std::vector<int16_t> samples(5000, 1234);
-  write_pcm16(path("whole.au"), samples, 22050, SF_FORMAT_AU);
-  const std::vector<unsigned char> bytes = read_bytes(path("whole.au"));
-  write_bytes(path("cut.au"), std::vector<unsigned char>(bytes.begin(), bytes.end() - 4001));
-  EXPECT_ERROR_CONTAINS(load_audio(path("cut.au")), "cut.au");
-  EXPECT_ERROR_CONTAINS(load_audio(path("cut.au")), "truncated");
+  for (const Container& container : kPcm16Containers) {
+    const std::string whole = path(std::string("whole.") + container.extension);
+    const std::string cut = path(std::string("cut.") + container.extension);
+    write_pcm16(whole, samples, 22050, container.format);
+    const std::vector<unsigned char> bytes = read_bytes(whole);
+    write_bytes(cut, std::vector<unsigned char>(bytes.begin(), bytes.end() - 4001));
+    EXPECT_ERROR_CONTAINS(load_audio(cut), cut);
+    EXPECT_ERROR_CONTAINS(load_audio(cut), "truncated");
+  }
 }
 
 TEST_F(AudioFiles, AWavWhoseHeaderGoesBeyondTheBytesInMemoryDecodes) {

@@ -84,8 +84,9 @@ TEST(AudioResample, TheFiltersKeepTheSineWithoutDelay) {
   }
 }
 
-TEST(AudioResample, Float32IsResampledInFloat32) {
-  // python-soxr works in the array's dtype; librosa.load's signal is float32.
+TEST(AudioResample, Float32ComesBackFloat32AndKeepsTheSine) {
+  // python-soxr works in the array's dtype (libsoxr's float32 input and output here);
+  // librosa.load's signal is float32.
   const std::vector<double> wave = sine(0.5, 1000.0, 44100.0, 44100);
   const Tensor y = from_vector(std::vector<float>(wave.begin(), wave.end()), {44100});
   const Tensor z = resample(y, 44100, 22050);
@@ -110,28 +111,54 @@ TEST(AudioResample, TheLengthIsLibrosasCeilingForAnyRatio) {
                {100, 48000, 44100, 92}};
   for (const std::string& name : {std::string("soxr_hq"), std::string("sinc_best")}) {
     for (const auto& [samples, native, target, expected] : cases) {
-      const Tensor y = from_vector(sine(0.25, 440.0, native, samples), {samples});
-      EXPECT_EQ(resample(y, native, target, parse_resample_type(name)).numel(), expected)
+      // A constant 0.25 stays 0.25 away from the ends (where the filter meets the silence
+      // around the signal), so the middle shows that the resampler produced the samples rather
+      // than the zero padding.
+      const Tensor y = from_vector(std::vector<double>(samples, 0.25), {samples});
+      const std::vector<double> z =
+          resample(y, native, target, parse_resample_type(name)).to_vector<double>();
+      EXPECT_EQ(std::ssize(z), expected)
           << name << ": " << samples << " samples, " << native << " -> " << target;
+      if (samples >= 1000) {
+        EXPECT_NEAR(z[z.size() / 2], 0.25, 1e-3) << name;
+      }
     }
   }
 }
 
-TEST(AudioResample, RowsAreResampledIndependently) {
-  // [channels, samples]: each row as if resampled alone (librosa resamples along the last axis).
+TEST(AudioResample, RowsAreResampledIndependentlyAndMayBeStrided) {
+  // [channels, samples]: each row as if resampled alone (librosa resamples along the last axis),
+  // whether the rows are contiguous or columns of a [samples, channels] array.
   const std::vector<double> first = sine(0.5, 440.0, 22050.0, 5000);
   const std::vector<double> second = sine(0.25, 3000.0, 22050.0, 5000);
-  std::vector<double> both(first);
+  std::vector<double> both(first), interleaved;
   both.insert(both.end(), second.begin(), second.end());
-  const Tensor rows = resample(from_vector(both, {2, 5000}), 22050, 16000);
-  ASSERT_EQ(rows.sizes(), (Shape{2, 3629}));
-  const std::vector<double> values = rows.to_vector<double>();
-  const std::vector<double> alone_first =
-      resample(from_vector(first, {5000}), 22050, 16000).to_vector<double>();
-  const std::vector<double> alone_second =
-      resample(from_vector(second, {5000}), 22050, 16000).to_vector<double>();
-  EXPECT_EQ(std::vector<double>(values.begin(), values.begin() + 3629), alone_first);
-  EXPECT_EQ(std::vector<double>(values.begin() + 3629, values.end()), alone_second);
+  for (size_t i = 0; i < first.size(); ++i)
+    interleaved.insert(interleaved.end(), {first[i], second[i]});
+  for (const ResampleType type : {ResampleType::SoxrHq, ResampleType::SincBest}) {
+    const std::vector<double> alone_first =
+        resample(from_vector(first, {5000}), 22050, 16000, type).to_vector<double>();
+    const std::vector<double> alone_second =
+        resample(from_vector(second, {5000}), 22050, 16000, type).to_vector<double>();
+    for (const Tensor& rows :
+         {from_vector(both, {2, 5000}), from_vector(interleaved, {5000, 2}).t()}) {
+      const Tensor z = resample(rows, 22050, 16000, type);
+      ASSERT_EQ(z.sizes(), (Shape{2, 3629})) << resample_type_name(type);
+      const std::vector<double> values = z.to_vector<double>();
+      EXPECT_EQ(std::vector<double>(values.begin(), values.begin() + 3629), alone_first)
+          << resample_type_name(type);
+      EXPECT_EQ(std::vector<double>(values.begin() + 3629, values.end()), alone_second)
+          << resample_type_name(type);
+    }
+  }
+}
+
+TEST(AudioResample, AnEmptySignalGivesAnEmptyOne) {
+  for (const std::string& name : resample_type_names()) {
+    const Tensor z =
+        resample(from_vector(std::vector<double>{}, {0}), 44100, 22050, parse_resample_type(name));
+    EXPECT_EQ(z.sizes(), Shape{0}) << name;
+  }
 }
 
 TEST(AudioResample, EqualRatesReturnTheSignalItself) {
@@ -153,6 +180,7 @@ TEST(AudioResample, BadArgumentsAreRefused) {
   const Tensor y = from_vector(sine(0.5, 440.0, 22050.0, 100), {100});
   EXPECT_ERROR_CONTAINS(resample(y, 0, 16000), "rates");
   EXPECT_ERROR_CONTAINS(resample(y, 22050, -1), "rates");
+  EXPECT_EQ(resample(y, 1, 48001).numel(), 4800100);  // chunks of at least one sample
   EXPECT_ERROR_CONTAINS(resample(from_vector(std::vector<double>(8, 0.0), {2, 2, 2}), 2, 1),
                         "[samples] or [channels, samples]");
 }
