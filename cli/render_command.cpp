@@ -27,6 +27,7 @@ struct RenderCommandOptions {
   std::string colormap;  // empty: the kind's default
   std::string size = "432x288";
   int sample_rate = 22050;
+  std::string res_type = "soxr_hq";  // librosa.load's res_type, used when --sr differs
 };
 
 // Parses "WxH" (e.g. "432x288") into width and height.
@@ -56,6 +57,7 @@ void run_render(const RenderCommandOptions& options) {
 
   audio::LoadOptions load;
   load.sample_rate = options.sample_rate;
+  load.resample_type = audio::parse_resample_type(options.res_type);
   const Tensor y = audio::load_audio(options.input, load);  // [samples] float32
   const audio::Image image = audio::render(y, options.sample_rate, kind, render_options);
   audio::write_png(options.out, image);
@@ -86,6 +88,11 @@ void add_render_command(CLI::App& app) {
   command->add_option("--sr", options->sample_rate, "Sample rate to decode at (Hz)")
       ->default_val(22050)
       ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--res-type", options->res_type,
+                   "Resampler when the file's rate is not --sr (librosa's res_type)")
+      ->default_val("soxr_hq")
+      ->check(CLI::IsMember(audio::resample_type_names()));
   command->callback([options] { run_render(*options); });
 }
 

@@ -19,6 +19,7 @@
 #include "audio/image.h"
 #include "audio/mel.h"
 #include "audio/onset.h"
+#include "audio/render.h"
 #include "audio/spectral.h"
 #include "test_helpers.h"
 
@@ -167,6 +168,25 @@ TEST_F(CliAudio, RenderWritesAPngOfTheRequestedSize) {
       run("render " + kDrums + " --kind mel --size 160 --out " + path("bad.png"));
   EXPECT_EQ(bad_size.exit_code, 2) << bad_size.output;
   EXPECT_FALSE(fs::exists(path("bad.png")));
+}
+
+TEST_F(CliAudio, RenderResamplesWithTheChosenResType) {
+  // The picture of the clip decoded at --sr 16000 through --res-type, as the library draws it.
+  for (const std::string res_type : {"soxr_hq", "linear"}) {
+    const RunResult result = run("render " + kDrums + " --kind mel --size 160x90 --sr 16000" +
+                                 " --res-type " + res_type + " --out " + path("mel.png"));
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const Tensor y = audio::load_audio(
+        kDrums, {.sample_rate = 16000, .resample_type = audio::parse_resample_type(res_type)});
+    const audio::Image expected = audio::render(
+        y, 16000.0, audio::ImageKind::Mel, {.width = 160, .height = 90, .colormap = std::nullopt});
+    EXPECT_EQ(audio::read_png(path("mel.png")).rgb, expected.rgb) << res_type;
+  }
+  // The two resamplers give different pictures, so the option is not ignored.
+  run("render " + kDrums + " --kind mel --size 160x90 --sr 16000 --out " + path("a.png"));
+  run("render " + kDrums + " --kind mel --size 160x90 --sr 16000 --res-type linear --out " +
+      path("b.png"));
+  EXPECT_NE(audio::read_png(path("a.png")).rgb, audio::read_png(path("b.png")).rgb);
 }
 
 }  // namespace
