@@ -17,63 +17,43 @@ namespace timbre::audio {
 
 namespace {
 
-struct NamedType {
+// Each type: librosa's name, the library that runs it, and that library's code for it (a libsoxr
+// quality recipe or a libsamplerate converter).
+struct TypeInfo {
   ResampleType type;
   const char* name;
+  bool soxr;
+  unsigned long code;
 };
-constexpr NamedType kResampleTypes[] = {
-    {ResampleType::SoxrVhq, "soxr_vhq"},       {ResampleType::SoxrHq, "soxr_hq"},
-    {ResampleType::SoxrMq, "soxr_mq"},         {ResampleType::SoxrLq, "soxr_lq"},
-    {ResampleType::SoxrQq, "soxr_qq"},         {ResampleType::SincBest, "sinc_best"},
-    {ResampleType::SincMedium, "sinc_medium"}, {ResampleType::SincFastest, "sinc_fastest"},
-    {ResampleType::Linear, "linear"},          {ResampleType::ZeroOrderHold, "zero_order_hold"},
+constexpr TypeInfo kResampleTypes[] = {
+    {ResampleType::SoxrVhq, "soxr_vhq", true, SOXR_VHQ},
+    {ResampleType::SoxrHq, "soxr_hq", true, SOXR_HQ},
+    {ResampleType::SoxrMq, "soxr_mq", true, SOXR_MQ},
+    {ResampleType::SoxrLq, "soxr_lq", true, SOXR_LQ},
+    {ResampleType::SoxrQq, "soxr_qq", true, SOXR_QQ},
+    {ResampleType::SincBest, "sinc_best", false, SRC_SINC_BEST_QUALITY},
+    {ResampleType::SincMedium, "sinc_medium", false, SRC_SINC_MEDIUM_QUALITY},
+    {ResampleType::SincFastest, "sinc_fastest", false, SRC_SINC_FASTEST},
+    {ResampleType::Linear, "linear", false, SRC_LINEAR},
+    {ResampleType::ZeroOrderHold, "zero_order_hold", false, SRC_ZERO_ORDER_HOLD},
 };
 
-bool uses_soxr(ResampleType type) {
-  return type == ResampleType::SoxrVhq || type == ResampleType::SoxrHq ||
-         type == ResampleType::SoxrMq || type == ResampleType::SoxrLq ||
-         type == ResampleType::SoxrQq;
-}
-
-unsigned long soxr_recipe(ResampleType type) {
-  switch (type) {
-    case ResampleType::SoxrVhq:
-      return SOXR_VHQ;
-    case ResampleType::SoxrHq:
-      return SOXR_HQ;
-    case ResampleType::SoxrMq:
-      return SOXR_MQ;
-    case ResampleType::SoxrLq:
-      return SOXR_LQ;
-    default:
-      return SOXR_QQ;
+const TypeInfo& info_of(ResampleType type) {
+  for (const TypeInfo& info : kResampleTypes) {
+    if (info.type == type) return info;
   }
-}
-
-int libsamplerate_converter(ResampleType type) {
-  switch (type) {
-    case ResampleType::SincBest:
-      return SRC_SINC_BEST_QUALITY;
-    case ResampleType::SincMedium:
-      return SRC_SINC_MEDIUM_QUALITY;
-    case ResampleType::SincFastest:
-      return SRC_SINC_FASTEST;
-    case ResampleType::Linear:
-      return SRC_LINEAR;
-    default:
-      return SRC_ZERO_ORDER_HOLD;
-  }
+  throw Error("resample: unknown resample type");
 }
 
 // One row through libsoxr, as python-soxr's resample() (cysoxr_divide_proc in python-soxr 0.3,
 // the Cython versions librosa 0.10 was installed with) does it: input in chunks of
 // int(48000 * native / target) samples into an output of ceil(n * target / native), then one
 // flush of the filter's tail into what is left of it. In T (float32 or float64 samples in and
-// out). Returns what libsoxr produced (possibly a few samples short).
-// in: [count] -> [<= ceil(count * target / native)]
+// out). Writes the first min(produced, length) samples to out (libsoxr may give a few fewer).
+// in: [count] -> out: [length]
 template <typename T>
-std::vector<T> resample_row_with_soxr(const T* in, int64_t count, int native_rate, int target_rate,
-                                      ResampleType type) {
+void resample_row_with_soxr(const T* in, int64_t count, int native_rate, int target_rate,
+                            unsigned long recipe, T* out, int64_t length) {
   const double native = native_rate, target = target_rate;
   const auto capacity =
       static_cast<size_t>(std::ceil(static_cast<double>(count) * target / native));
@@ -81,8 +61,8 @@ std::vector<T> resample_row_with_soxr(const T* in, int64_t count, int native_rat
   const size_t chunk = std::max<size_t>(1, static_cast<size_t>(48000.0 * native / target));
   const soxr_datatype_t datatype = sizeof(T) == 4 ? SOXR_FLOAT32_I : SOXR_FLOAT64_I;
   const soxr_io_spec_t io_spec = soxr_io_spec(datatype, datatype);
-  const soxr_quality_spec_t quality = soxr_quality_spec(soxr_recipe(type), 0);
-  std::vector<T> out(capacity);  // before the resampler exists: nothing to free if this throws
+  const soxr_quality_spec_t quality = soxr_quality_spec(recipe, 0);
+  std::vector<T> buffer(capacity);  // before the resampler exists: nothing to free if this throws
   soxr_error_t error = nullptr;
   const std::unique_ptr<struct soxr, decltype(&soxr_delete)> resampler(
       soxr_create(native, target, 1, &error, &io_spec, &quality, nullptr), &soxr_delete);
@@ -92,75 +72,69 @@ std::vector<T> resample_row_with_soxr(const T* in, int64_t count, int native_rat
   const auto total = static_cast<size_t>(count);
   while (error == nullptr && position < total) {
     const size_t take = std::min(chunk, total - position);
-    error = soxr_process(resampler.get(), in + position, take, nullptr, out.data() + produced,
+    error = soxr_process(resampler.get(), in + position, take, nullptr, buffer.data() + produced,
                          capacity - produced, &done);
     produced += done;
     position += take;
   }
   if (error == nullptr && produced < capacity) {  // the flush: no input, the filter's tail out
-    error = soxr_process(resampler.get(), nullptr, 0, nullptr, out.data() + produced,
+    error = soxr_process(resampler.get(), nullptr, 0, nullptr, buffer.data() + produced,
                          capacity - produced, &done);
     produced += done;
   }
   TIMBRE_CHECK(error == nullptr, "resample: libsoxr failed: ", error);
-  out.resize(produced);
-  return out;
+  std::copy_n(buffer.begin(), std::min<int64_t>(static_cast<int64_t>(produced), length), out);
 }
 
-// One row through libsamplerate (src_simple, float32 only): what it produced, up to
-// ceil(count * target / native) samples.
-// in: [count] -> [<= ceil(count * target / native)]
-std::vector<float> resample_row_with_libsamplerate(const std::vector<float>& in, int native_rate,
-                                                   int target_rate, ResampleType type) {
-  const double ratio = static_cast<double>(target_rate) / static_cast<double>(native_rate);
-  const auto wanted = static_cast<int64_t>(std::ceil(static_cast<double>(in.size()) * ratio));
+// One row through libsamplerate (src_simple, which works in float32 only, so T = double passes
+// through float32). Writes the first min(produced, length) samples to out.
+// in: [count] -> out: [length]
+template <typename T>
+void resample_row_with_libsamplerate(const T* in, int64_t count, int native_rate, int target_rate,
+                                     int converter, T* out, int64_t length) {
+  if (count == 0) return;
+  const std::vector<float> input(in, in + count);
   // libsamplerate may produce a few samples fewer or more than the ideal count; give it room.
-  std::vector<float> out(static_cast<size_t>(wanted + 16));
-  if (in.empty()) return {};
+  std::vector<float> output(static_cast<size_t>(length + 16));
   SRC_DATA data{};
-  data.data_in = in.data();
-  data.input_frames = static_cast<long>(in.size());
-  data.data_out = out.data();
-  data.output_frames = static_cast<long>(out.size());
-  data.src_ratio = ratio;
+  data.data_in = input.data();
+  data.input_frames = static_cast<long>(count);
+  data.data_out = output.data();
+  data.output_frames = static_cast<long>(output.size());
+  data.src_ratio = static_cast<double>(target_rate) / static_cast<double>(native_rate);
   data.end_of_input = 1;
-  const int status = src_simple(&data, libsamplerate_converter(type), 1);
+  const int status = src_simple(&data, converter, 1);
   TIMBRE_CHECK(status == 0, "resample: libsamplerate cannot convert ", native_rate, " to ",
                target_rate, " Hz: ", src_strerror(status));
-  out.resize(static_cast<size_t>(std::min<int64_t>(data.output_frames_gen, wanted)));
-  return out;
+  std::copy_n(output.begin(), std::min<int64_t>(data.output_frames_gen, length), out);
 }
 
 }  // namespace
 
 std::string resample_type_name(ResampleType type) {
-  for (const NamedType& named : kResampleTypes) {
-    if (named.type == type) return named.name;
-  }
-  throw Error("resample_type_name: unknown resample type");
+  return info_of(type).name;
 }
 
 std::vector<std::string> resample_type_names() {
   std::vector<std::string> names;
-  for (const NamedType& named : kResampleTypes)
-    names.emplace_back(named.name);
+  for (const TypeInfo& info : kResampleTypes)
+    names.emplace_back(info.name);
   return names;
 }
 
 ResampleType parse_resample_type(const std::string& name) {
   std::string names;
-  for (const NamedType& named : kResampleTypes) {
-    if (named.name == name) return named.type;
-    names += names.empty() ? named.name : std::string(", ") + named.name;
+  for (const TypeInfo& info : kResampleTypes) {
+    if (info.name == name) return info.type;
+    names += names.empty() ? info.name : std::string(", ") + info.name;
   }
   throw Error(::timbre::detail::concat("unknown resample type '", name, "' (one of: ", names, ")"));
 }
 
 Tensor resample(const Tensor& y, int native_rate, int target_rate, ResampleType type) {
   TIMBRE_CHECK(y.dim() == 1 || y.dim() == 2,
-               "resample: y must be [samples] or "
-               "[channels, samples], got ",
-               y.dim(), " dimensions");
+               "resample: y must be [samples] or [channels, samples], got ", y.dim(),
+               " dimensions");
   TIMBRE_CHECK(y.dtype() == DType::Float32 || y.dtype() == DType::Float64,
                "resample: y must be float32 or float64, got ", dtype_name(y.dtype()));
   TIMBRE_CHECK(y.device().is_cpu(), "resample: the signal must be on the CPU");
@@ -174,21 +148,23 @@ Tensor resample(const Tensor& y, int native_rate, int target_rate, ResampleType 
   const auto length = static_cast<int64_t>(std::ceil(static_cast<double>(samples) * ratio));
   // fix_length pads a short result with zeros.
   Tensor result = zeros(rows_given ? Shape{channels, length} : Shape{length}, {.dtype = y.dtype()});
+  const TypeInfo& info = info_of(type);
   dispatch_floating(y.dtype(), "resample", [&]<typename T>() {
+    std::vector<T> gathered;  // a strided row, made contiguous
     for (int64_t c = 0; c < channels; ++c) {
-      std::vector<T> row(static_cast<size_t>(samples));  // this channel, contiguous
-      const T* in = y.data_ptr<T>() + c * row_stride;
-      for (int64_t i = 0; i < samples; ++i)
-        row[i] = in[i * step];
+      const T* row = y.data_ptr<T>() + c * row_stride;
+      if (step != 1) {
+        gathered.resize(static_cast<size_t>(samples));
+        for (int64_t i = 0; i < samples; ++i)
+          gathered[i] = row[i * step];
+        row = gathered.data();
+      }
       T* out = result.data_ptr<T>() + c * length;
-      if (uses_soxr(type)) {
-        const std::vector<T> resampled =
-            resample_row_with_soxr(row.data(), samples, native_rate, target_rate, type);
-        std::copy_n(resampled.begin(), std::min<int64_t>(std::ssize(resampled), length), out);
+      if (info.soxr) {
+        resample_row_with_soxr(row, samples, native_rate, target_rate, info.code, out, length);
       } else {
-        const std::vector<float> resampled = resample_row_with_libsamplerate(
-            std::vector<float>(row.begin(), row.end()), native_rate, target_rate, type);
-        std::copy_n(resampled.begin(), std::min<int64_t>(std::ssize(resampled), length), out);
+        resample_row_with_libsamplerate(row, samples, native_rate, target_rate,
+                                        static_cast<int>(info.code), out, length);
       }
     }
   });
